@@ -1,0 +1,131 @@
+import { Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { HelperContainerProps } from './helper-container';
+import { checkAbsolutePath, checkDnsLabel, checkEnvName, checkImage, checkPort, checkPortName, checkRelativePath } from './names';
+
+/** Resources given to a helper container that sets none: enough for a shell loop, never a whole CPU. */
+export const DEFAULT_HELPER_RESOURCES: kplus.ContainerResources = {
+  cpu: { request: kplus.Cpu.millis(10), limit: kplus.Cpu.millis(100) },
+  memory: { request: mib(16), limit: mib(64) },
+};
+
+/** A `Size` of MiB (cdk8s-plus takes memory as `Size`). */
+export function mib(amount: number): Size {
+  return Size.mebibytes(amount);
+}
+
+/** Validates the parts of a helper container that need no other context. */
+export function checkHelper(owner: string, props: HelperContainerProps): void {
+  checkDnsLabel(owner, 'name', props.name);
+  checkImage(owner, 'image', props.image);
+  for (const name of Object.keys(props.env ?? {})) {
+    checkEnvName(owner, `env ${name}`, name);
+  }
+  for (const port of props.ports ?? []) {
+    checkPort(owner, 'ports', port.number);
+    if (port.name !== undefined) checkPortName(owner, 'ports name', port.name);
+  }
+  for (const mount of props.mounts ?? []) {
+    checkAbsolutePath(owner, `mount path of volume '${mount.volume.name}'`, mount.path);
+    if (mount.subPath !== undefined) {
+      checkRelativePath(owner, `subPath of volume '${mount.volume.name}'`, mount.subPath);
+    }
+  }
+  if (props.workingDir !== undefined) checkAbsolutePath(owner, 'workingDir', props.workingDir);
+}
+
+/** Renders a quantity of CPU the way the API server prints it back. */
+function cpuQuantity(cpu: kplus.Cpu | undefined): string | undefined {
+  return cpu?.amount;
+}
+
+function memoryQuantity(size: { toMebibytes(): number } | undefined): string | undefined {
+  return size === undefined ? undefined : `${size.toMebibytes()}Mi`;
+}
+
+function renderResources(resources: kplus.ContainerResources) {
+  const side = (pick: 'request' | 'limit') =>
+    dropUndefined({
+      cpu: cpuQuantity(resources.cpu?.[pick]),
+      memory: memoryQuantity(resources.memory?.[pick]),
+      'ephemeral-storage': memoryQuantity(resources.ephemeralStorage?.[pick]),
+    });
+  return dropUndefined({ limits: side('limit'), requests: side('request') });
+}
+
+function renderEnv(env: { [name: string]: kplus.EnvValue }) {
+  return Object.entries(env).map(([name, value]) =>
+    value.valueFrom !== undefined ? { name, valueFrom: value.valueFrom } : { name, value: value.value },
+  );
+}
+
+/**
+ * Renders a helper container to its Kubernetes JSON. `restartAlways` makes it a native sidecar.
+ */
+export function renderHelper(props: HelperContainerProps, restartAlways: boolean): any {
+  const uid = props.runAsUser ?? 65534;
+  return sortKeys(
+    dropUndefined({
+      name: props.name,
+      image: props.image,
+      imagePullPolicy: 'IfNotPresent',
+      command: props.command,
+      args: props.args,
+      workingDir: props.workingDir,
+      env: props.env && Object.keys(props.env).length > 0 ? renderEnv(props.env) : undefined,
+      ports:
+        props.ports && props.ports.length > 0
+          ? props.ports.map((p) => dropUndefined({ containerPort: p.number, name: p.name, protocol: 'TCP' }))
+          : undefined,
+      resources: renderResources(props.resources ?? DEFAULT_HELPER_RESOURCES),
+      restartPolicy: restartAlways ? 'Always' : undefined,
+      securityContext: {
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+        privileged: false,
+        readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? true,
+        runAsGroup: uid,
+        runAsNonRoot: uid !== 0,
+        runAsUser: uid,
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      startupProbe: props.startupProbe?._toJson(),
+      livenessProbe: props.livenessProbe?._toJson(),
+      readinessProbe: props.readinessProbe?._toJson(),
+      lifecycle: props.preStopCommand ? { preStop: { exec: { command: props.preStopCommand } } } : undefined,
+      volumeMounts:
+        props.mounts && props.mounts.length > 0
+          ? props.mounts.map((m) =>
+              dropUndefined({
+                name: m.volume.name,
+                mountPath: m.path,
+                subPath: m.subPath,
+                readOnly: m.readOnly ?? true,
+              }),
+            )
+          : undefined,
+    }),
+  );
+}
+
+/** Removes keys whose value is undefined (and objects left empty). */
+export function dropUndefined<T extends object>(obj: T): T {
+  const out: any = {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (v === undefined) continue;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0) continue;
+    out[k] = v;
+  }
+  return out;
+}
+
+/** Sorts object keys recursively, as cdk8s does for its own output. */
+export function sortKeys(value: any): any {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    const out: any = {};
+    for (const k of Object.keys(value).sort()) out[k] = sortKeys(value[k]);
+    return out;
+  }
+  return value;
+}
