@@ -6,3 +6,6 @@ export * from './core/pod-composer';
 export * from './core/resource-accounting';
 export * from './core/shared-volume';
 export * from './core/workload-kind';
+export * from './core/pod-pattern';
+export * from './init';
+export * from './sidecars';

@@ -1,0 +1,74 @@
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { checkDnsLabel, checkImage, dnsLabelFromId } from './names';
+import { IPodPart, PodComposer, SidecarMode } from './pod-composer';
+
+/** Props every pattern shares. */
+export interface PodPatternProps {
+  /**
+   * The workload to add to: `AppWorkload.workload`, or any cdk8s-plus Deployment, StatefulSet, DaemonSet,
+   * Job, CronJob or Pod.
+   */
+  readonly workload: kplus.AbstractPod;
+
+  /**
+   * The helper container's name.
+   * @default - the construct id as a DNS-1123 label
+   */
+  readonly containerName?: string;
+
+  /**
+   * The helper container's image.
+   * @default - a pinned image chosen by each pattern
+   */
+  readonly image?: string;
+
+  /**
+   * The helper container's requests and limits.
+   * @default - small explicit values chosen by each pattern
+   */
+  readonly resources?: kplus.ContainerResources;
+
+  /**
+   * Init steps and native sidecars this helper must start after.
+   * @default - after the helpers declared before it
+   */
+  readonly after?: IPodPart[];
+}
+
+/** Props every sidecar pattern shares. */
+export interface SidecarPatternProps extends PodPatternProps {
+  /**
+   * Native or classic rendering.
+   * @default SidecarMode.AUTO (native from Kubernetes 1.29)
+   */
+  readonly mode?: SidecarMode;
+}
+
+/**
+ * The base of every pattern: a construct that adds one helper container (and what it needs) to a
+ * workload's pod through its `PodComposer`.
+ */
+export abstract class PodPattern extends Construct implements IPodPart {
+  /** The helper container's name in the pod. */
+  public readonly containerName: string;
+
+  /** The composer of the workload this pattern adds to. */
+  public readonly composer: PodComposer;
+
+  protected constructor(scope: Construct, id: string, props: PodPatternProps) {
+    super(scope, id);
+    this.composer = PodComposer.of(props.workload);
+    this.containerName = checkDnsLabel(
+      `${this.constructor.name} '${id}'`,
+      'containerName',
+      props.containerName ?? dnsLabelFromId(id),
+    );
+    if (props.image !== undefined) checkImage(`${this.constructor.name} '${id}'`, 'image', props.image);
+  }
+
+  /** A short owner string for error messages: `WaitForService 'db'`. */
+  protected get owner(): string {
+    return `${this.constructor.name} '${this.node.id}'`;
+  }
+}

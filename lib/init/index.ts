@@ -1,0 +1,2 @@
+// Init patterns: one file each, re-exported here.
+export {};

@@ -1,0 +1,2 @@
+// Sidecar patterns: one file each, re-exported here.
+export {};
