@@ -51,8 +51,9 @@ export class AppWorkload extends Construct {
   constructor(scope: Construct, id: string, props: AppWorkloadProps) {
     super(scope, id);
     const kind = props.kind ?? WorkloadKind.deployment();
-    this.workload = kind._create(this, 'Workload');
-    this.container = this.workload.addContainer(props.container);
+    // The app container is passed at construction: a StatefulSet derives its Service's ports from it.
+    this.workload = kind._create(this, 'Workload', props.container);
+    this.container = this.workload.containers[0];
     this.composer = PodComposer.of(this.workload);
     if (props.kubernetesVersion) {
       this.composer.overrideKubernetesVersion(props.kubernetesVersion);

@@ -1,4 +1,4 @@
-import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { HelperContainerProps } from './helper-container';
@@ -258,7 +258,6 @@ export class PodComposer extends Construct {
       );
     }
     this.frontDoor = { port, by };
-    this.services.forEach((service) => this.retarget(service));
   }
 
   /** The port Services send traffic to: the front door if one is set, else `appPort`. */
@@ -289,8 +288,16 @@ export class PodComposer extends Construct {
       metadata: options.name ? { name: options.name } : undefined,
       selector: this.workload,
       type: options.serviceType ?? kplus.ServiceType.CLUSTER_IP,
-      ports: [{ port, targetPort: this.targetPortFor(appPort), name: options.portName }],
+      ports: [{ port, targetPort: appPort, name: options.portName }],
     });
+    // Rendered at synth: a front door claimed later still receives the traffic.
+    const api = ApiObject.of(service);
+    const renderService = api.toJson.bind(api);
+    api.toJson = () => {
+      const json = renderService();
+      json.spec.ports = json.spec.ports.map((p: any) => ({ ...p, targetPort: this.targetPortFor(appPort) }));
+      return json;
+    };
     this.services.push(service);
     return service;
   }
@@ -345,11 +352,6 @@ export class PodComposer extends Construct {
       this.addVolume(mount.volume);
     }
     this.parts.push(part);
-  }
-
-  private retarget(service: kplus.Service): void {
-    if (!this.frontDoor) return;
-    ApiObject.of(service).addJsonPatch(JsonPatch.replace('/spec/ports/0/targetPort', this.frontDoor.port));
   }
 
   private podSpecOf(manifest: any): any {
