@@ -1,4 +1,4 @@
-import { Testing } from 'cdk8s';
+import { Cron, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   AppWorkload,
@@ -17,7 +17,10 @@ const busybox = (name: string) => ({ name, image: 'busybox:1.36', command: ['tru
 function appOf(kind?: WorkloadKind, version?: KubernetesVersion) {
   const chart = Testing.chart();
   if (version) KubernetesVersion.setTarget(chart, version);
-  const app = new AppWorkload(chart, 'web', { kind, container: { name: 'app', image: 'nginx:1.27', portNumber: 8080 } });
+  const app = new AppWorkload(chart, 'web', {
+    kind,
+    container: { name: 'app', image: 'nginx:1.27', portNumber: 8080 },
+  });
   return { chart, app, composer: app.composer };
 }
 
@@ -143,7 +146,7 @@ describe('native versus classic sidecars', () => {
   });
 
   test('a native sidecar in a CronJob renders in initContainers', () => {
-    const { chart, composer } = appOf(WorkloadKind.cronJob({ schedule: require('cdk8s').Cron.daily() }));
+    const { chart, composer } = appOf(WorkloadKind.cronJob({ schedule: Cron.daily() }));
     composer.addSidecar(busybox('logs'));
     const cron = only(synthValid(chart), 'CronJob');
     expect(names(cron.spec.jobTemplate.spec.template.spec.initContainers)).toEqual(['logs']);
@@ -186,7 +189,9 @@ describe('shared volumes', () => {
     composer.addInitStep({ ...busybox('fill'), mounts: [{ volume: content, path: '/data', readOnly: false }] });
     composer.mountIntoApp(content, '/usr/share/nginx/html', { subPath: 'html' });
     const spec = onlyPodSpec(synthValid(chart));
-    expect(containerNamed(spec, 'fill').volumeMounts).toEqual([{ mountPath: '/data', name: 'content', readOnly: false }]);
+    expect(containerNamed(spec, 'fill').volumeMounts).toEqual([
+      { mountPath: '/data', name: 'content', readOnly: false },
+    ]);
     expect(containerNamed(spec, 'app').volumeMounts).toEqual([
       { mountPath: '/usr/share/nginx/html', name: 'content', readOnly: true, subPath: 'html' },
     ]);
@@ -269,7 +274,9 @@ describe('validation', () => {
     const deployment = new kplus.Deployment(chart, 'd', { containers: [{ image: 'app:1' }] });
     deployment.addInitContainer({ name: 'setup', image: 'setup:1', portNumber: 9000 });
     PodComposer.of(deployment).addInitStep(busybox('wait'));
-    expect(() => Testing.synth(chart)).toThrow("init container 'setup' has a startupProbe, which the API server rejects");
+    expect(() => Testing.synth(chart)).toThrow(
+      "init container 'setup' has a startupProbe, which the API server rejects",
+    );
   });
 
   test('bad container and port names are refused when added', () => {
@@ -277,7 +284,9 @@ describe('validation', () => {
     expect(() => composer.addInitStep(busybox('Wait_DB'))).toThrow(
       "Init step 'Wait_DB': 'name' must be a DNS-1123 label",
     );
-    expect(() => composer.addSidecar({ ...busybox('proxy'), ports: [{ number: 8080, name: 'http-proxy-port-1' }] })).toThrow(
+    expect(() =>
+      composer.addSidecar({ ...busybox('proxy'), ports: [{ number: 8080, name: 'http-proxy-port-1' }] }),
+    ).toThrow(
       `Sidecar 'proxy': 'ports name' "http-proxy-port-1" is longer than 15 characters; use a name such as 'http' or 'admin'`,
     );
     expect(() => composer.addSidecar({ ...busybox('proxy'), ports: [{ number: 70000 }] })).toThrow(
@@ -289,8 +298,16 @@ describe('validation', () => {
     const { chart, composer } = appOf();
     const a = SharedVolume.emptyDir(chart, 'a');
     const b = SharedVolume.emptyDir(chart, 'b');
-    composer.addInitStep({ ...busybox('fill'), mounts: [{ volume: a, path: '/data' }, { volume: b, path: '/data' }] });
-    expect(() => Testing.synth(chart)).toThrow("container 'fill' mounts two volumes at '/data'; give each mount its own path");
+    composer.addInitStep({
+      ...busybox('fill'),
+      mounts: [
+        { volume: a, path: '/data' },
+        { volume: b, path: '/data' },
+      ],
+    });
+    expect(() => Testing.synth(chart)).toThrow(
+      "container 'fill' mounts two volumes at '/data'; give each mount its own path",
+    );
   });
 
   test('mount paths must be absolute and plain', () => {
@@ -321,7 +338,9 @@ describe('validation', () => {
   test('a Job pod with restartPolicy Always is reported at synth', () => {
     const { chart, composer } = appOf(WorkloadKind.job({ restartPolicy: kplus.RestartPolicy.ALWAYS }));
     composer.addInitStep(busybox('wait'));
-    expect(() => Testing.synth(chart)).toThrow("a Job's pods must have restartPolicy 'Never' or 'OnFailure', got 'Always'");
+    expect(() => Testing.synth(chart)).toThrow(
+      "a Job's pods must have restartPolicy 'Never' or 'OnFailure', got 'Always'",
+    );
   });
 });
 
@@ -331,7 +350,7 @@ describe('every workload kind', () => {
     ['StatefulSet', WorkloadKind.statefulSet()],
     ['DaemonSet', WorkloadKind.daemonSet()],
     ['Job', WorkloadKind.job()],
-    ['CronJob', WorkloadKind.cronJob({ schedule: require('cdk8s').Cron.daily() })],
+    ['CronJob', WorkloadKind.cronJob({ schedule: Cron.daily() })],
     ['Pod', WorkloadKind.pod()],
   ])('%s gets its helpers in its pod template', (kind, workloadKind) => {
     const { chart, composer } = appOf(workloadKind);
@@ -418,6 +437,31 @@ describe('Services and the front door', () => {
     expect(() => composer.claimFrontDoor(9000, 'envoy')).toThrow(
       "PodComposer 'test/web/Workload': 'envoy' and 'oauth2-proxy' both want to be the pod's front door; only one " +
         "proxy may receive the Service's traffic",
+    );
+  });
+});
+
+describe('troubleshootingGuide', () => {
+  test('names the container behind each Init:N/M status and the commands to inspect it', () => {
+    const chart = Testing.chart();
+    const app = new AppWorkload(chart, 'orders', {
+      kind: WorkloadKind.deployment({ metadata: { namespace: 'production' } }),
+      container: { name: 'order-service', image: 'company/order-service:3.4.1' },
+    });
+    app.composer.addInitStep(busybox('wait-for-postgres'));
+    app.composer.addSidecar({ ...busybox('log-forwarder'), startupProbe: HealthCheck.httpGet('/api/v1/health', 2020) });
+    app.composer.addInitStep(busybox('flyway-migrate'));
+    const guide = app.composer.troubleshootingGuide();
+    expect(guide).toMatchSnapshot();
+    expect(guide).toContain('  Init:0/3  wait-for-postgres (init step; must exit 0)');
+    expect(guide).toContain(
+      '  Init:1/3  log-forwarder (native sidecar; the next container starts once it passes its startupProbe)',
+    );
+    expect(guide).toContain(
+      '      logs: kubectl logs <pod> -n production -c flyway-migrate   (crashed: add --previous)',
+    );
+    expect(guide).toMatch(
+      /Find its pods: kubectl get pods -n production -l cdk8s.io\/metadata.addr=test-orders-Workload-/,
     );
   });
 });

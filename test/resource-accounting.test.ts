@@ -31,7 +31,7 @@ describe('parseQuantity', () => {
 });
 
 describe('ofPodSpec', () => {
-  test('the brief\'s example: the largest init container wins', () => {
+  test("the brief's example: the largest init container wins", () => {
     // init-1: 1 CPU/512Mi, init-2: 500m/256Mi, app: 500m/256Mi => 1 CPU, 512Mi driven by init-1
     const r = ResourceAccounting.ofPodSpec({
       initContainers: [
@@ -41,7 +41,12 @@ describe('ofPodSpec', () => {
       containers: [{ name: 'app', resources: res('500m', '256Mi') }],
     });
     expect(r.cpuRequest).toEqual({ amount: 1000, quantity: '1000m', bounded: true, drivenBy: 'init container init-1' });
-    expect(r.memoryRequest).toEqual({ amount: 512 * 2 ** 20, quantity: '512Mi', bounded: true, drivenBy: 'init container init-1' });
+    expect(r.memoryRequest).toEqual({
+      amount: 512 * 2 ** 20,
+      quantity: '512Mi',
+      bounded: true,
+      drivenBy: 'init container init-1',
+    });
   });
 
   test('native sidecars add to every init container after them and to the app sum', () => {
@@ -69,8 +74,12 @@ describe('ofPodSpec', () => {
     const heavy = { name: 'heavy', resources: res('500m', '1Gi') };
     const side = { name: 'side', restartPolicy: 'Always', resources: res('100m', '100Mi') };
     const app = { name: 'app', resources: res('100m', '100Mi') };
-    expect(ResourceAccounting.ofPodSpec({ initContainers: [side, heavy], containers: [app] }).cpuRequest.amount).toBe(600);
-    expect(ResourceAccounting.ofPodSpec({ initContainers: [heavy, side], containers: [app] }).cpuRequest.amount).toBe(500);
+    expect(ResourceAccounting.ofPodSpec({ initContainers: [side, heavy], containers: [app] }).cpuRequest.amount).toBe(
+      600,
+    );
+    expect(ResourceAccounting.ofPodSpec({ initContainers: [heavy, side], containers: [app] }).cpuRequest.amount).toBe(
+      500,
+    );
   });
 
   test('a missing request defaults to the limit; a missing limit makes the pod limit unbounded', () => {
@@ -91,16 +100,35 @@ describe('AppWorkload.effectiveResources', () => {
     const app = new AppWorkload(chart, 'app', {
       container: {
         image: 'app:1',
-        resources: { cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.millis(500) }, memory: { request: mib(128), limit: mib(256) } },
+        resources: {
+          cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.millis(500) },
+          memory: { request: mib(128), limit: mib(256) },
+        },
       },
     });
-    const small = { cpu: { request: kplus.Cpu.millis(50), limit: kplus.Cpu.millis(100) }, memory: { request: mib(64), limit: mib(128) } };
-    const big = { cpu: { request: kplus.Cpu.millis(1000), limit: kplus.Cpu.millis(1000) }, memory: { request: mib(512), limit: mib(1024) } };
-    app.composer.addSidecar({ name: 'logs', image: 'fluent/fluent-bit:3.0', resources: small, startupProbe: HealthCheck.tcpSocket(2020) });
+    const small = {
+      cpu: { request: kplus.Cpu.millis(50), limit: kplus.Cpu.millis(100) },
+      memory: { request: mib(64), limit: mib(128) },
+    };
+    const big = {
+      cpu: { request: kplus.Cpu.millis(1000), limit: kplus.Cpu.millis(1000) },
+      memory: { request: mib(512), limit: mib(1024) },
+    };
+    app.composer.addSidecar({
+      name: 'logs',
+      image: 'fluent/fluent-bit:3.0',
+      resources: small,
+      startupProbe: HealthCheck.tcpSocket(2020),
+    });
     app.composer.addInitStep({ name: 'migrate', image: 'flyway/flyway:10', resources: big });
     const r = app.effectiveResources();
     // migrate runs while logs runs: 1000 + 50 = 1050m, 512 + 64 = 576Mi
-    expect(r.cpuRequest).toEqual({ amount: 1050, quantity: '1050m', bounded: true, drivenBy: 'init container migrate' });
+    expect(r.cpuRequest).toEqual({
+      amount: 1050,
+      quantity: '1050m',
+      bounded: true,
+      drivenBy: 'init container migrate',
+    });
     expect(r.memoryRequest.quantity).toBe('576Mi');
     // limits: migrate 1000 + 100 = 1100m vs app 500 + sidecar 100 = 600m
     expect(r.cpuLimit.amount).toBe(1100);
@@ -112,7 +140,10 @@ describe('AppWorkload.effectiveResources', () => {
     KubernetesVersion.setTarget(chart, KubernetesVersion.V1_28);
     const app = new AppWorkload(chart, 'app', {
       kind: WorkloadKind.deployment(),
-      container: { image: 'app:1', resources: { cpu: { request: kplus.Cpu.millis(250) }, memory: { request: mib(128) } } },
+      container: {
+        image: 'app:1',
+        resources: { cpu: { request: kplus.Cpu.millis(250) }, memory: { request: mib(128) } },
+      },
     });
     app.composer.addSidecar({ name: 'logs', image: 'fluent/fluent-bit:3.0' });
     const r = app.effectiveResources();

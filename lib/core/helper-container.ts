@@ -105,4 +105,3 @@ export interface HelperContainerProps {
    */
   readonly preStopCommand?: string[];
 }
-

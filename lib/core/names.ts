@@ -83,14 +83,17 @@ export function checkEnvName(owner: string, prop: string, value: string): string
  * that need no quoting anywhere (letters, digits, '.', '_', '-', '/').
  */
 export function checkAbsolutePath(owner: string, prop: string, value: string): string {
-  const problem =
-    !value.startsWith('/')
-      ? 'must be absolute (start with /)'
-      : !/^[A-Za-z0-9._\-/]+$/.test(value)
-        ? "may hold only letters, digits, '.', '_', '-' and '/'"
-        : value.length > 1 && value.split('/').slice(1).some((s, i, all) => s === '..' || s === '.' || (s === '' && i < all.length - 1))
-          ? "must not contain '..', '.' or empty segments"
-          : undefined;
+  const problem = !value.startsWith('/')
+    ? 'must be absolute (start with /)'
+    : !/^[A-Za-z0-9._\-/]+$/.test(value)
+      ? "may hold only letters, digits, '.', '_', '-' and '/'"
+      : value.length > 1 &&
+          value
+            .split('/')
+            .slice(1)
+            .some((s, i, all) => s === '..' || s === '.' || (s === '' && i < all.length - 1))
+        ? "must not contain '..', '.' or empty segments"
+        : undefined;
   if (problem) {
     throw new Error(`${owner}: '${prop}' ${problem}, got ${JSON.stringify(value)}`);
   }

@@ -24,7 +24,9 @@ export function checkPodSpec(spec: any, kind: string): string[] {
     for (const port of c.ports ?? []) {
       const problem = port.name !== undefined ? portNameProblem(port.name) : undefined;
       if (problem) {
-        errors.push(`container '${c.name}': port name ${JSON.stringify(port.name)} ${problem}; use a name such as 'http'`);
+        errors.push(
+          `container '${c.name}': port name ${JSON.stringify(port.name)} ${problem}; use a name such as 'http'`,
+        );
       }
     }
     const paths = new Set<string>();
@@ -50,8 +52,8 @@ export function checkPodSpec(spec: any, kind: string): string[] {
         if (c[field] !== undefined) {
           errors.push(
             `init container '${c.name}' has a ${field}, which the API server rejects on an init container that ` +
-              "is not a sidecar (cdk8s-plus adds a startupProbe to containers with a port); remove the port " +
-              "or the probe, or make it a sidecar",
+              'is not a sidecar (cdk8s-plus adds a startupProbe to containers with a port); remove the port ' +
+              'or the probe, or make it a sidecar',
           );
         }
       }
@@ -71,4 +73,3 @@ export function checkPodSpec(spec: any, kind: string): string[] {
   }
   return errors;
 }
-

@@ -9,6 +9,7 @@ import { checkPodSpec, RUNS_TO_COMPLETION } from './pod-checks';
 import { checkHelper, renderHelper } from './render';
 import { EffectiveResources, ResourceAccounting } from './resource-accounting';
 import { SharedVolume, VolumeMountOptions } from './shared-volume';
+import { troubleshootingGuide } from './troubleshooting';
 
 /** Something with a place in the pod's start-up order: an init step, a sidecar, or a pattern. */
 export interface IPodPart {
@@ -318,6 +319,17 @@ export class PodComposer extends Construct {
     return (spec.initContainers ?? []).map((c: any) => c.name);
   }
 
+  /**
+   * A plain-text guide to this pod's start-up for when it is stuck: which container runs at each
+   * `Init:N/M` status, and the kubectl commands that show its logs and events.
+   */
+  public troubleshootingGuide(): string {
+    const manifest = this.apiObject.toJson();
+    const labels =
+      this.workloadKind === 'Pod' ? manifest.metadata?.labels : this.podTemplateOf(manifest).metadata?.labels;
+    return troubleshootingGuide(manifest, this.podSpecOf(manifest), labels ?? {});
+  }
+
   /** The pod's effective requests and limits for scheduling (KEP-753 rule), and what drives each. */
   public effectiveResources(): EffectiveResources {
     return ResourceAccounting.ofPodSpec(this.podSpecOf(this.apiObject.toJson()));
@@ -352,6 +364,12 @@ export class PodComposer extends Construct {
       this.addVolume(mount.volume);
     }
     this.parts.push(part);
+  }
+
+  private podTemplateOf(manifest: any): any {
+    let node = manifest;
+    for (const key of POD_SPEC_PATH[this.workloadKind].slice(0, -1)) node = node[key];
+    return node;
   }
 
   private podSpecOf(manifest: any): any {
@@ -482,4 +500,3 @@ export interface ServiceExposeOptions {
    */
   readonly serviceType?: kplus.ServiceType;
 }
-

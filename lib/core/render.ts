@@ -1,7 +1,15 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { HelperContainerProps } from './helper-container';
-import { checkAbsolutePath, checkDnsLabel, checkEnvName, checkImage, checkPort, checkPortName, checkRelativePath } from './names';
+import {
+  checkAbsolutePath,
+  checkDnsLabel,
+  checkEnvName,
+  checkImage,
+  checkPort,
+  checkPortName,
+  checkRelativePath,
+} from './names';
 
 /** Resources given to a helper container that sets none: enough for a shell loop, never a whole CPU. */
 export const DEFAULT_HELPER_RESOURCES: kplus.ContainerResources = {

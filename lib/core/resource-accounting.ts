@@ -31,8 +31,26 @@ export interface EffectiveResources {
   readonly memoryLimit: ResourceFigure;
 }
 
-const BINARY: { [suffix: string]: number } = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
-const DECIMAL: { [suffix: string]: number } = { n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
+const BINARY: { [suffix: string]: number } = {
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
+const DECIMAL: { [suffix: string]: number } = {
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+};
 
 /**
  * Computes a pod's effective resources per the Kubernetes rule with native sidecars (KEP-753).
@@ -54,7 +72,9 @@ export class ResourceAccounting {
       String(quantity).trim(),
     );
     if (!m) {
-      throw new Error(`ResourceAccounting: ${JSON.stringify(quantity)} is not a Kubernetes quantity (e.g. '250m', '64Mi')`);
+      throw new Error(
+        `ResourceAccounting: ${JSON.stringify(quantity)} is not a Kubernetes quantity (e.g. '250m', '64Mi')`,
+      );
     }
     const base = Number(m[1]);
     if (m[2]) return base * 10 ** Number(m[2].slice(1));
@@ -64,8 +84,7 @@ export class ResourceAccounting {
 
   /** Computes the effective resources of a rendered pod spec (the `spec` of a Pod, or a template's spec). */
   public static ofPodSpec(podSpec: any): EffectiveResources {
-    const figure = (kind: 'requests' | 'limits', resource: 'cpu' | 'memory') =>
-      computeFigure(podSpec, kind, resource);
+    const figure = (kind: 'requests' | 'limits', resource: 'cpu' | 'memory') => computeFigure(podSpec, kind, resource);
     return {
       cpuRequest: figure('requests', 'cpu'),
       memoryRequest: figure('requests', 'memory'),
@@ -125,7 +144,11 @@ function computeFigure(podSpec: any, kind: 'requests' | 'limits', resource: 'cpu
 }
 
 function formatBytes(bytes: number): string {
-  for (const [suffix, factor] of [['Gi', 2 ** 30], ['Mi', 2 ** 20], ['Ki', 2 ** 10]] as const) {
+  for (const [suffix, factor] of [
+    ['Gi', 2 ** 30],
+    ['Mi', 2 ** 20],
+    ['Ki', 2 ** 10],
+  ] as const) {
     if (bytes >= factor && bytes % factor === 0) return `${bytes / factor}${suffix}`;
   }
   return `${bytes}`;

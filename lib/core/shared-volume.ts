@@ -84,7 +84,11 @@ export class SharedVolume {
    * The keys of a Secret as files (mode 0400 by default).
    * @see https://kubernetes.io/docs/concepts/storage/volumes/#secret
    */
-  public static fromSecret(scope: Construct, secret: kplus.ISecret, options: ProjectedVolumeOptions = {}): SharedVolume {
+  public static fromSecret(
+    scope: Construct,
+    secret: kplus.ISecret,
+    options: ProjectedVolumeOptions = {},
+  ): SharedVolume {
     const name = options.name ?? `secret-${secret.name}`.slice(0, 63).replace(/-+$/, '');
     checkDnsLabel(`SharedVolume for Secret '${secret.name}'`, 'name', name);
     const volume = kplus.Volume.fromSecret(scope, `Volume-${name}`, secret, {
