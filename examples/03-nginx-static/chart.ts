@@ -1,0 +1,44 @@
+/**
+ * Seed 03: the `nginx-static` Deployment. An init container checks out the website's repository into an
+ * emptyDir that nginx serves. Rebuilt with `AppWorkload` and `GitCloneContent`, which keeps the token out
+ * of argv and out of the served directory (the seed leaks it into both).
+ */
+import { App, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { AppWorkload, GitCloneContent, SharedVolume, WorkloadKind } from '../../lib';
+
+export function build(app: App): Chart {
+  const chart = new Chart(app, '03-nginx-static');
+  const labels = { app: 'nginx-static' };
+
+  const web = new AppWorkload(chart, 'nginx-static', {
+    kind: WorkloadKind.deployment({
+      metadata: { name: 'nginx-static', namespace: 'web' },
+      replicas: 2,
+      select: false,
+      podMetadata: { labels },
+      // The official nginx image starts as root and writes to /var/cache/nginx and /var/run, so the
+      // cdk8s-plus defaults (non-root, read-only root file system) are relaxed for it, as in the seed.
+      securityContext: { ensureNonRoot: false },
+    }),
+    container: {
+      name: 'nginx',
+      image: 'nginx:1.27-alpine',
+      portNumber: 80,
+      securityContext: { ensureNonRoot: false, readOnlyRootFilesystem: false },
+    },
+  });
+  (web.workload as kplus.Deployment).select(kplus.LabelSelector.of({ labels }));
+
+  const token = kplus.Secret.fromSecretName(chart, 'github-token', 'github-token');
+  new GitCloneContent(chart, 'git-clone', {
+    workload: web.workload,
+    repository: 'https://github.com/company/website-content.git',
+    token: { secret: token, key: 'token' },
+    volume: SharedVolume.emptyDir(chart, 'web-content'),
+    subDirectory: 'html',
+    mountPath: '/usr/share/nginx/html',
+  });
+
+  return chart;
+}

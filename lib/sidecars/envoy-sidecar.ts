@@ -1,0 +1,466 @@
+import { createHash } from 'crypto';
+import { Chart, Yaml } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { HealthCheck } from '../core/health-check';
+import { checkInteger, checkPort } from '../core/names';
+import { PodPattern, PodPatternProps } from '../core/pod-pattern';
+import { SidecarMode } from '../core/pod-composer';
+import { mib } from '../core/render';
+import { SharedVolume } from '../core/shared-volume';
+
+/** The protocol the generated bootstrap speaks to the app. */
+export enum EnvoyProtocol {
+  /** HTTP/1.1 to the app; routes time out after Envoy's default 15 s. */
+  HTTP1 = 'HTTP1',
+  /** HTTP/2 (cleartext) to the app; routes time out after Envoy's default 15 s. */
+  HTTP2 = 'HTTP2',
+  /** gRPC: HTTP/2 to the app, with no route timeout so that long-lived streams are not cut. */
+  GRPC = 'GRPC',
+}
+
+/** Envoy's log level (`--log-level`). */
+export enum EnvoyLogLevel {
+  /** trace */
+  TRACE = 'trace',
+  /** debug */
+  DEBUG = 'debug',
+  /** info (Envoy's default) */
+  INFO = 'info',
+  /** warning */
+  WARNING = 'warning',
+  /** error */
+  ERROR = 'error',
+  /** critical */
+  CRITICAL = 'critical',
+  /** off */
+  OFF = 'off',
+}
+
+/** Options for `EnvoyConfig.bootstrap()`. */
+export interface EnvoyBootstrapOptions {
+  /**
+   * The port of the one listener, which forwards every request to the app.
+   * @default 15001
+   */
+  readonly listenerPort?: number;
+
+  /**
+   * The app's port on 127.0.0.1 that the listener forwards to.
+   * @default - the app container's `portNumber`
+   */
+  readonly upstreamPort?: number;
+
+  /**
+   * The protocol spoken to the app.
+   * @default EnvoyProtocol.HTTP1
+   */
+  readonly protocol?: EnvoyProtocol;
+}
+
+/** Options for `EnvoyConfig.fromConfigMap()`. */
+export interface EnvoyConfigMapOptions {
+  /**
+   * The ConfigMap key that holds the bootstrap; it is mounted as `/etc/envoy/<key>`.
+   * @default 'envoy.yaml'
+   */
+  readonly key?: string;
+
+  /**
+   * The listener ports your configuration opens, declared as container ports.
+   * @default - none declared (only the admin port)
+   */
+  readonly listenerPorts?: number[];
+}
+
+const BOOTSTRAP_KEY = 'envoy.yaml';
+const DEFAULT_LISTENER_PORT = 15001;
+const CONFIG_DIR = '/etc/envoy';
+const CONFIGMAP_KEY = /^[-._a-zA-Z0-9]+$/;
+
+/**
+ * Where Envoy's bootstrap comes from: your own ConfigMap, or a minimal bootstrap generated from typed
+ * options (one listener forwarding to the app on 127.0.0.1).
+ */
+export class EnvoyConfig {
+  /**
+   * A generated minimal bootstrap: the admin interface on the admin port, one listener that forwards every
+   * request to the app on 127.0.0.1 through a static cluster. It is rendered into a ConfigMap beside the
+   * workload.
+   */
+  public static bootstrap(options: EnvoyBootstrapOptions = {}): EnvoyConfig {
+    const owner = 'EnvoyConfig.bootstrap';
+    const listenerPort = checkPort(owner, 'listenerPort', options.listenerPort ?? DEFAULT_LISTENER_PORT);
+    if (options.upstreamPort !== undefined) checkPort(owner, 'upstreamPort', options.upstreamPort);
+    return new EnvoyConfig(BOOTSTRAP_KEY, [listenerPort], undefined, options);
+  }
+
+  /** Your own Envoy configuration, from a key of a ConfigMap. */
+  public static fromConfigMap(configMap: kplus.IConfigMap, options: EnvoyConfigMapOptions = {}): EnvoyConfig {
+    const owner = `EnvoyConfig.fromConfigMap '${configMap.name}'`;
+    const key = options.key ?? BOOTSTRAP_KEY;
+    if (key.length > 253 || !CONFIGMAP_KEY.test(key) || key === '.' || key === '..') {
+      throw new Error(
+        `${owner}: 'key' must be a ConfigMap key (letters, digits, '-', '_' and '.', at most 253 characters), ` +
+          `got ${JSON.stringify(key)}`,
+      );
+    }
+    const listenerPorts = options.listenerPorts ?? [];
+    listenerPorts.forEach((p) => checkPort(owner, 'listenerPorts', p));
+    const duplicate = listenerPorts.find((p, i) => listenerPorts.indexOf(p) !== i);
+    if (duplicate !== undefined) {
+      throw new Error(`${owner}: 'listenerPorts' lists ${duplicate} twice; list each port once`);
+    }
+    return new EnvoyConfig(key, [...listenerPorts], configMap, undefined);
+  }
+
+  private constructor(
+    /** The ConfigMap key of the bootstrap file. */
+    public readonly key: string,
+    /** The listener ports, declared as container ports. */
+    public readonly listenerPorts: number[],
+    /** The user's ConfigMap, when the configuration is not generated. */
+    public readonly configMap?: kplus.IConfigMap,
+    private readonly bootstrapOptions?: EnvoyBootstrapOptions,
+  ) {}
+
+  /** Whether the bootstrap is generated. */
+  public get isGenerated(): boolean {
+    return this.bootstrapOptions !== undefined;
+  }
+
+  /** @internal */
+  public _bootstrapOptions(): EnvoyBootstrapOptions | undefined {
+    return this.bootstrapOptions;
+  }
+}
+
+/** Props for `EnvoySidecar`. */
+export interface EnvoySidecarProps extends PodPatternProps {
+  /**
+   * Native or classic rendering. Envoy sidecars are classic by default, as most are deployed today; pass
+   * `SidecarMode.AUTO` or `SidecarMode.NATIVE` for a Job, or to start Envoy before the app.
+   * @default SidecarMode.CLASSIC
+   */
+  readonly mode?: SidecarMode;
+
+  /**
+   * The Envoy configuration.
+   * @default EnvoyConfig.bootstrap() - a generated bootstrap forwarding port 15001 to the app's port
+   */
+  readonly config?: EnvoyConfig;
+
+  /**
+   * The admin interface's port. The startup and readiness probes call its `/ready`, and the preStop drain
+   * calls its `/drain_listeners`.
+   * @default 9901
+   */
+  readonly adminPort?: number;
+
+  /**
+   * `--service-cluster`: the cluster name Envoy reports (node.cluster).
+   * @default - not set
+   */
+  readonly serviceCluster?: string;
+
+  /**
+   * `--service-node`: the node id Envoy reports (node.id).
+   * @default - not set
+   */
+  readonly serviceNode?: string;
+
+  /**
+   * Seconds Envoy drains for when the pod stops: a preStop hook asks the admin interface for a graceful drain
+   * (`POST /drain_listeners?graceful`, so clients are told to close their connections), then waits this long
+   * while in-flight requests finish. Also passed as `--drain-time-s`. 0 turns the hook off. Must be less than
+   * the pod's `terminationGracePeriodSeconds`.
+   * @default 5
+   */
+  readonly drainSeconds?: number;
+
+  /**
+   * `--log-level`.
+   * @default - Envoy's default (info)
+   */
+  readonly logLevel?: EnvoyLogLevel;
+
+  /**
+   * Make Envoy's listener the pod's front door: Services made with `exposeViaService` target the listener
+   * port instead of the app's port. Uses the generated listener, or the first of `listenerPorts`.
+   * @default false
+   */
+  readonly receiveServiceTraffic?: boolean;
+}
+
+/** Requests and limits of the seed's Envoy sidecar. */
+const ENVOY_RESOURCES: kplus.ContainerResources = {
+  cpu: { request: kplus.Cpu.millis(50), limit: kplus.Cpu.millis(200) },
+  memory: { request: mib(64), limit: mib(256) },
+};
+
+/**
+ * The preStop drain, run by bash: the envoyproxy/envoy image (Ubuntu based) has bash but neither curl nor
+ * wget, and the admin interface accepts state changes only by POST. The values come from the container's
+ * environment. A failed request still leaves the wait, so in-flight requests get their time either way.
+ */
+const DRAIN_SCRIPT = [
+  'status="no answer"',
+  'if exec 3<>"/dev/tcp/127.0.0.1/${ENVOY_ADMIN_PORT}"; then',
+  "  printf 'POST /drain_listeners?graceful HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nContent-Length: 0\\r\\nConnection: close\\r\\n\\r\\n' >&3",
+  '  IFS= read -r -t 2 status <&3 || status="no answer"',
+  '  exec 3>&-',
+  'fi',
+  'echo "envoy drain requested: ${status%$\'\\r\'}; waiting ${ENVOY_DRAIN_SECONDS}s"',
+  'sleep "${ENVOY_DRAIN_SECONDS}"',
+  '',
+].join('\n');
+
+/**
+ * An Envoy proxy beside the app: its admin interface, listener ports and configuration, with a graceful
+ * drain when the pod stops and probes on the admin `/ready`.
+ *
+ * With no `config`, a minimal bootstrap is generated into a ConfigMap: one listener on port 15001 forwarding
+ * to the app's port on 127.0.0.1 (HTTP/1.1, HTTP/2 or gRPC). Arguments are rendered one argv element each
+ * (`-c`, `/etc/envoy/envoy.yaml`, ...).
+ *
+ * @example
+ * const app = new AppWorkload(chart, 'grpc-service', {
+ *   container: { name: 'grpc-service', image: 'company/grpc-service:2.0.0', portNumber: 50051 },
+ * });
+ * new EnvoySidecar(chart, 'envoy', {
+ *   workload: app.workload,
+ *   config: EnvoyConfig.bootstrap({ protocol: EnvoyProtocol.GRPC }),
+ *   serviceCluster: 'grpc-service',
+ *   serviceNode: 'grpc-service',
+ * });
+ */
+export class EnvoySidecar extends PodPattern {
+  /** The admin interface's port. */
+  public readonly adminPort: number;
+
+  /** The listener ports declared as container ports. */
+  public readonly listenerPorts: number[];
+
+  /** The ConfigMap holding the configuration (generated, or yours). */
+  public readonly configMap: kplus.IConfigMap;
+
+  /** The path of the configuration file in the container (`-c`). */
+  public readonly configPath: string;
+
+  /** How the sidecar is rendered. */
+  public readonly mode: SidecarMode;
+
+  constructor(scope: Construct, id: string, props: EnvoySidecarProps) {
+    super(scope, id, props);
+    const owner = this.owner;
+    const config = props.config ?? EnvoyConfig.bootstrap();
+    this.mode = props.mode ?? SidecarMode.CLASSIC;
+    this.adminPort = checkPort(owner, 'adminPort', props.adminPort ?? 9901);
+    this.listenerPorts = [...config.listenerPorts];
+    this.configPath = `${CONFIG_DIR}/${config.key}`;
+    const drainSeconds = checkInteger(owner, 'drainSeconds', props.drainSeconds ?? 5, 0, 600);
+    const serviceCluster = checkEnvoyName(owner, 'serviceCluster', props.serviceCluster);
+    const serviceNode = checkEnvoyName(owner, 'serviceNode', props.serviceNode);
+
+    if (this.listenerPorts.includes(this.adminPort)) {
+      throw new Error(
+        `${owner}: 'adminPort' ${this.adminPort} is also a listener port; give the admin interface its own port`,
+      );
+    }
+    this.checkGracePeriod(drainSeconds);
+
+    const bootstrap = config._bootstrapOptions();
+    if (bootstrap) {
+      const upstreamPort = bootstrap.upstreamPort ?? this.composer.appContainer.portNumber;
+      if (upstreamPort === undefined) {
+        throw new Error(
+          `${owner}: the app container declares no port, so the generated bootstrap has nowhere to forward; ` +
+            "give the app container a 'portNumber' or pass EnvoyConfig.bootstrap({ upstreamPort })",
+        );
+      }
+      if (upstreamPort === this.adminPort || this.listenerPorts.includes(upstreamPort)) {
+        throw new Error(
+          `${owner}: the app's port ${upstreamPort} is also an Envoy port (admin ${this.adminPort}, listener ` +
+            `${this.listenerPorts.join(', ')}); containers of a pod share one network, so give each its own port`,
+        );
+      }
+      const document = bootstrapDocument(
+        this.adminPort,
+        this.listenerPorts[0],
+        upstreamPort,
+        bootstrap.protocol ?? EnvoyProtocol.HTTP1,
+      );
+      this.configMap = new kplus.ConfigMap(this, 'Config', {
+        metadata: { namespace: props.workload.metadata.namespace },
+        data: { [config.key]: Yaml.stringify(document) },
+      });
+    } else {
+      this.configMap = config.configMap!;
+    }
+
+    const local = this.configMap;
+    if (local instanceof kplus.ConfigMap) {
+      const [ours, theirs] = [namespaceOf(props.workload), namespaceOf(local)];
+      if (ours !== theirs) {
+        throw new Error(
+          `${owner}: the ConfigMap '${local.name}' is in namespace ${JSON.stringify(theirs ?? 'default')} but the ` +
+            `workload is in ${JSON.stringify(ours ?? 'default')}; a pod mounts ConfigMaps of its own namespace only`,
+        );
+      }
+      // A change of configuration rolls the pods: Envoy reads its bootstrap only at start.
+      this.composer.addComputedPodAnnotation(`checksum.cdk8s-pod-patterns/${this.containerName}`, {
+        produce: () => createHash('sha256').update(JSON.stringify(local.data)).digest('hex').slice(0, 16),
+      });
+    }
+
+    const volume = SharedVolume.fromConfigMap(this, this.configMap, {
+      name: `${this.containerName.slice(0, 56)}-config`,
+    });
+
+    if (props.receiveServiceTraffic) {
+      if (this.listenerPorts.length === 0) {
+        throw new Error(
+          `${owner}: 'receiveServiceTraffic' needs a listener port; list it in EnvoyConfig.fromConfigMap(cm, ` +
+            '{ listenerPorts })',
+        );
+      }
+      this.composer.claimFrontDoor(this.listenerPorts[0], this.containerName);
+    }
+
+    const args = ['-c', this.configPath];
+    if (serviceCluster !== undefined) args.push('--service-cluster', serviceCluster);
+    if (serviceNode !== undefined) args.push('--service-node', serviceNode);
+    if (props.logLevel !== undefined) args.push('--log-level', props.logLevel);
+    if (drainSeconds > 0) args.push('--drain-time-s', String(drainSeconds), '--drain-strategy', 'immediate');
+    // Kubernetes restarts containers; hot restart would only bind an abstract socket that a second Envoy in
+    // the same pod network would clash with.
+    args.push('--disable-hot-restart');
+
+    this.composer.addSidecar(
+      {
+        name: this.containerName,
+        image: props.image ?? 'envoyproxy/envoy:v1.30-latest',
+        args,
+        env:
+          drainSeconds > 0
+            ? {
+                ENVOY_ADMIN_PORT: kplus.EnvValue.fromValue(String(this.adminPort)),
+                ENVOY_DRAIN_SECONDS: kplus.EnvValue.fromValue(String(drainSeconds)),
+              }
+            : undefined,
+        ports: [{ number: this.adminPort }, ...this.listenerPorts.map((number) => ({ number }))],
+        mounts: [{ volume, path: CONFIG_DIR }],
+        resources: props.resources ?? ENVOY_RESOURCES,
+        startupProbe: HealthCheck.httpGet('/ready', this.adminPort),
+        readinessProbe: HealthCheck.httpGet('/ready', this.adminPort, { periodSeconds: 5, failureThreshold: 3 }),
+        preStopCommand: drainSeconds > 0 ? ['bash', '-c', DRAIN_SCRIPT] : undefined,
+      },
+      { mode: this.mode, after: props.after },
+    );
+
+    if (props.mode === undefined) {
+      this.node.addValidation({
+        validate: () =>
+          this.composer.runsToCompletion
+            ? [
+                `${owner}: Envoy renders as a classic sidecar by default, which would keep a ` +
+                  `${this.composer.workloadKind}'s pod running; pass mode: SidecarMode.AUTO (native on Kubernetes 1.29+)`,
+              ]
+            : [],
+      });
+    }
+  }
+
+  private checkGracePeriod(drainSeconds: number): void {
+    const grace = this.composer.workload.terminationGracePeriod?.toSeconds() ?? 30;
+    if (drainSeconds > 0 && drainSeconds >= grace) {
+      throw new Error(
+        `${this.owner}: 'drainSeconds' (${drainSeconds}) must be less than the pod's terminationGracePeriodSeconds ` +
+          `(${grace}), or Kubernetes kills Envoy mid-drain; lower 'drainSeconds' or raise the workload's ` +
+          "'terminationGracePeriod'",
+      );
+    }
+  }
+}
+
+/** The namespace an object is rendered in (its own, else its chart's). */
+function namespaceOf(resource: kplus.ConfigMap | kplus.AbstractPod): string | undefined {
+  return resource.metadata.namespace ?? Chart.of(resource).namespace;
+}
+
+/** Checks a value for --service-cluster / --service-node. */
+function checkEnvoyName(owner: string, prop: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/.test(value)) {
+    throw new Error(
+      `${owner}: '${prop}' must be a name of letters, digits, '.', '_' and '-' (at most 253 characters, such as ` +
+        `'grpc-service'), got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
+/** The generated minimal bootstrap (Envoy v3 API). */
+function bootstrapDocument(adminPort: number, listenerPort: number, upstreamPort: number, protocol: EnvoyProtocol) {
+  const http2 = protocol !== EnvoyProtocol.HTTP1;
+  const route: any = { cluster: 'app' };
+  if (protocol === EnvoyProtocol.GRPC) route.timeout = '0s';
+  const socket = (address: string, port: number) => ({ socket_address: { address, port_value: port } });
+  return {
+    admin: { address: socket('0.0.0.0', adminPort) },
+    static_resources: {
+      listeners: [
+        {
+          name: 'ingress',
+          address: socket('0.0.0.0', listenerPort),
+          filter_chains: [
+            {
+              filters: [
+                {
+                  name: 'envoy.filters.network.http_connection_manager',
+                  typed_config: {
+                    '@type':
+                      'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
+                    stat_prefix: 'ingress_http',
+                    codec_type: 'AUTO',
+                    route_config: {
+                      name: 'app',
+                      virtual_hosts: [{ name: 'app', domains: ['*'], routes: [{ match: { prefix: '/' }, route }] }],
+                    },
+                    http_filters: [
+                      {
+                        name: 'envoy.filters.http.router',
+                        typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router' },
+                      },
+                    ],
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+      clusters: [
+        {
+          name: 'app',
+          type: 'STATIC',
+          connect_timeout: '1s',
+          load_assignment: {
+            cluster_name: 'app',
+            endpoints: [{ lb_endpoints: [{ endpoint: { address: socket('127.0.0.1', upstreamPort) } }] }],
+          },
+          ...(http2
+            ? {
+                typed_extension_protocol_options: {
+                  'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': {
+                    '@type': 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
+                    explicit_http_config: { http2_protocol_options: {} },
+                  },
+                },
+              }
+            : {}),
+        },
+      ],
+    },
+  };
+}

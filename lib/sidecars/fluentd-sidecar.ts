@@ -1,0 +1,254 @@
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import {
+  checkAbsolutePath,
+  checkDnsLabel,
+  checkEnvName,
+  checkHost,
+  checkInteger,
+  checkPort,
+  checkRelativePath,
+  isUnresolved,
+} from '../core/names';
+import { Sidecar, SidecarMode } from '../core/pod-composer';
+import { PodPattern, SidecarPatternProps } from '../core/pod-pattern';
+import { mib } from '../core/render';
+import { SharedVolume } from '../core/shared-volume';
+
+/** Where the image reads its configuration (`fluentd -c /fluentd/etc/$FLUENTD_CONF`). */
+const CONFIG_MOUNT_PATH = '/fluentd/etc';
+
+/** Props for `FluentdSidecar`. */
+export interface FluentdSidecarProps extends SidecarPatternProps {
+  /** The volume the app writes its log files to. The sidecar mounts it read-only. */
+  readonly logVolume: SharedVolume;
+
+  /**
+   * The Fluentd configuration, mounted at `/fluentd/etc`. It replaces the image's own configuration
+   * files there: point `<source>` at `logMountPath`, and keep `pos_file` and file buffers under
+   * `stateMountPath` (every other path is read-only or not writable for the sidecar's user).
+   */
+  readonly configMap: kplus.IConfigMap;
+
+  /**
+   * The key of the main configuration file in `configMap` (`FLUENTD_CONF`).
+   * @default 'fluent.conf' (the image's default)
+   */
+  readonly configFile?: string;
+
+  /**
+   * The volume name of `configMap` in the pod spec.
+   * @default - the ConfigMap's name when it is a DNS-1123 label, else `<containerName>-config`
+   */
+  readonly configVolumeName?: string;
+
+  /**
+   * Where the sidecar mounts `logVolume`.
+   * @default '/var/log/app'
+   */
+  readonly logMountPath?: string;
+
+  /**
+   * Where the sidecar's own writable volume is mounted, for `pos_file` and file buffers.
+   * @default '/fluentd/state'
+   */
+  readonly stateMountPath?: string;
+
+  /**
+   * Size limit of the state volume, in MiB. File buffers count against it.
+   * @default 256
+   */
+  readonly stateSizeLimitMiB?: number;
+
+  /**
+   * Also mount `logVolume` read-write into the app container at this path.
+   * @default - the app's mount is left to you (`composer.mountIntoApp(logVolume, path, { readOnly: false })`)
+   */
+  readonly appMountPath?: string;
+
+  /**
+   * The Elasticsearch host, passed as `FLUENT_ELASTICSEARCH_HOST` for the configuration to read with
+   * `"#{ENV['FLUENT_ELASTICSEARCH_HOST']}"`.
+   * @default - no Elasticsearch variables; the configuration names its destination itself
+   */
+  readonly elasticsearchHost?: string;
+
+  /**
+   * The Elasticsearch port (`FLUENT_ELASTICSEARCH_PORT`). Needs `elasticsearchHost`.
+   * @default 9200
+   */
+  readonly elasticsearchPort?: number;
+
+  /**
+   * Connect to Elasticsearch over HTTPS (`FLUENT_ELASTICSEARCH_SCHEME=https`). Needs `elasticsearchHost`.
+   * @default false (the image's default scheme, http)
+   */
+  readonly elasticsearchTls?: boolean;
+
+  /**
+   * The Elasticsearch user (`FLUENT_ELASTICSEARCH_USER`). Needs `elasticsearchPassword`.
+   * @default - no authentication
+   */
+  readonly elasticsearchUser?: string;
+
+  /**
+   * The Elasticsearch password, from a Secret (`FLUENT_ELASTICSEARCH_PASSWORD`, a secretKeyRef).
+   * @default - no authentication
+   */
+  readonly elasticsearchPassword?: kplus.SecretValue;
+
+  /**
+   * Extra environment variables. Take secrets with `EnvValue.fromSecretValue()`.
+   * @default - none
+   */
+  readonly env?: { [name: string]: kplus.EnvValue };
+
+  /**
+   * The user id Fluentd runs as. The image runs as root by default, to read the node's /var/log as a
+   * DaemonSet; a sidecar reads only the shared log volume, so it does not need root. Files the app creates
+   * with mode 0600 need the app's user id here.
+   * @default 65534 (nobody)
+   */
+  readonly runAsUser?: number;
+
+  /**
+   * Make the root file system read-only. Off by default: Fluentd's supervisor creates a temporary directory
+   * at start, and Ruby accepts only a temporary directory that is not world-writable or has the sticky bit.
+   * The image's `/tmp` (mode 1777) qualifies; an emptyDir (mode 0777) does not, so with a read-only root
+   * Fluentd exits with "could not find a temporary directory". Turn it on only with an image whose `TMPDIR`
+   * is writable by `runAsUser` and not world-writable.
+   * @default false
+   */
+  readonly readOnlyRootFilesystem?: boolean;
+}
+
+/**
+ * A classic Fluentd log-shipping sidecar, as in the widespread `fluent/fluentd-kubernetes-daemonset`
+ * set-up: it reads the app's log files from a shared volume mounted read-only and ships them with a
+ * configuration of yours from a ConfigMap, with the Elasticsearch host and port in the environment.
+ *
+ * It renders as a classic sidecar (a container beside the app) unless `mode` says otherwise; in a Job or
+ * CronJob use `SidecarMode.AUTO` or `NATIVE`, as a classic sidecar would keep the pod from completing.
+ *
+ * @example
+ * new FluentdSidecar(chart, 'fluentd', {
+ *   workload: app.workload,
+ *   logVolume: logs,
+ *   configMap: kplus.ConfigMap.fromConfigMapName(chart, 'fluentd-config', 'fluentd-config'),
+ *   elasticsearchHost: 'elasticsearch-svc',
+ * });
+ */
+export class FluentdSidecar extends PodPattern {
+  /** The sidecar as added to the pod. */
+  public readonly sidecar: Sidecar;
+
+  /** Where the sidecar sees the app's log files. */
+  public readonly logMountPath: string;
+
+  /** Where the sidecar's writable state volume is mounted. */
+  public readonly stateMountPath: string;
+
+  constructor(scope: Construct, id: string, props: FluentdSidecarProps) {
+    super(scope, id, props);
+    const owner = this.owner;
+    this.logMountPath = checkAbsolutePath(owner, 'logMountPath', props.logMountPath ?? '/var/log/app');
+    this.stateMountPath = checkAbsolutePath(owner, 'stateMountPath', props.stateMountPath ?? '/fluentd/state');
+    for (const [prop, path] of [
+      ['logMountPath', this.logMountPath],
+      ['stateMountPath', this.stateMountPath],
+    ]) {
+      if (path === '/' || path === CONFIG_MOUNT_PATH || path.startsWith(`${CONFIG_MOUNT_PATH}/`)) {
+        throw new Error(
+          `${owner}: '${prop}' must not be '/' nor lie in '${CONFIG_MOUNT_PATH}' (where the configuration is ` +
+            `mounted), got ${JSON.stringify(path)}`,
+        );
+      }
+    }
+    if (this.logMountPath === this.stateMountPath) {
+      throw new Error(
+        `${owner}: 'logMountPath' and 'stateMountPath' must differ (the log volume is read-only), both are ` +
+          `${JSON.stringify(this.logMountPath)}`,
+      );
+    }
+    const configFile = checkRelativePath(owner, 'configFile', props.configFile ?? 'fluent.conf');
+    const stateSize = checkInteger(owner, 'stateSizeLimitMiB', props.stateSizeLimitMiB ?? 256, 1, 1024 * 1024);
+    const runAsUser = checkInteger(owner, 'runAsUser', props.runAsUser ?? 65534, 0, 2147483647);
+
+    const env: { [name: string]: kplus.EnvValue } = {};
+    if (props.elasticsearchHost !== undefined) {
+      env.FLUENT_ELASTICSEARCH_HOST = kplus.EnvValue.fromValue(
+        checkHost(owner, 'elasticsearchHost', props.elasticsearchHost),
+      );
+      env.FLUENT_ELASTICSEARCH_PORT = kplus.EnvValue.fromValue(
+        String(checkPort(owner, 'elasticsearchPort', props.elasticsearchPort ?? 9200)),
+      );
+      if (props.elasticsearchTls) env.FLUENT_ELASTICSEARCH_SCHEME = kplus.EnvValue.fromValue('https');
+    } else {
+      for (const prop of ['elasticsearchPort', 'elasticsearchTls', 'elasticsearchUser', 'elasticsearchPassword']) {
+        if ((props as any)[prop] !== undefined) {
+          throw new Error(`${owner}: '${prop}' needs 'elasticsearchHost'; give the host too, or drop '${prop}'`);
+        }
+      }
+    }
+    if ((props.elasticsearchUser === undefined) !== (props.elasticsearchPassword === undefined)) {
+      throw new Error(`${owner}: 'elasticsearchUser' and 'elasticsearchPassword' go together; give both or neither`);
+    }
+    if (props.elasticsearchUser !== undefined && props.elasticsearchPassword !== undefined) {
+      if (!/^[A-Za-z0-9._@+-]{1,256}$/.test(props.elasticsearchUser)) {
+        throw new Error(
+          `${owner}: 'elasticsearchUser' must be a user name of letters, digits, '.', '_', '@', '+' and '-', got ` +
+            `${JSON.stringify(props.elasticsearchUser)}`,
+        );
+      }
+      env.FLUENT_ELASTICSEARCH_USER = kplus.EnvValue.fromValue(props.elasticsearchUser);
+      env.FLUENT_ELASTICSEARCH_PASSWORD = kplus.EnvValue.fromSecretValue(props.elasticsearchPassword);
+    }
+    // The image's stock systemd source reads the node's journal, which a sidecar has no access to.
+    env.FLUENTD_SYSTEMD_CONF = kplus.EnvValue.fromValue('disable');
+    // The entrypoint of the image's elasticsearch/elasticsearch7 flavours deletes lines from the configuration
+    // with `sed -i` when no ES user or password is set, under `set -e`; on a ConfigMap (read-only) that
+    // fails and the container exits. Turn that off, whatever flavour the image is.
+    env.FLUENT_ELASTICSEARCH_SED_DISABLE = kplus.EnvValue.fromValue('true');
+    if (configFile !== 'fluent.conf') env.FLUENTD_CONF = kplus.EnvValue.fromValue(configFile);
+    for (const [name, value] of Object.entries(props.env ?? {})) {
+      checkEnvName(owner, 'env', name);
+      if (env[name] !== undefined) {
+        throw new Error(`${owner}: 'env' must not set ${name}, which the sidecar sets from its props; use the prop`);
+      }
+      env[name] = value;
+    }
+
+    if (props.configVolumeName !== undefined) checkDnsLabel(owner, 'configVolumeName', props.configVolumeName);
+    // The ConfigMap's own name when it can name a volume (as in the seed); else one derived from the container.
+    const cmName = props.configMap.name;
+    const usable = !isUnresolved(cmName) && cmName.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(cmName);
+    const configVolumeName = props.configVolumeName ?? (usable ? cmName : `${this.containerName}-config`);
+    const configVolume = SharedVolume.fromConfigMap(this, props.configMap, { name: configVolumeName });
+    const stateVolume = SharedVolume.emptyDir(this, `${this.containerName}-state`, { sizeLimitMiB: stateSize });
+
+    this.sidecar = this.composer.addSidecar(
+      {
+        name: this.containerName,
+        image: props.image ?? 'fluent/fluentd-kubernetes-daemonset:v1.16-debian-elasticsearch8-1',
+        env,
+        mounts: [
+          { volume: props.logVolume, path: this.logMountPath, readOnly: true },
+          { volume: configVolume, path: CONFIG_MOUNT_PATH, readOnly: true },
+          { volume: stateVolume, path: this.stateMountPath, readOnly: false },
+        ],
+        resources: props.resources ?? {
+          cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(500) },
+          memory: { request: mib(200), limit: mib(500) },
+        },
+        runAsUser,
+        readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? false,
+      },
+      { mode: props.mode ?? SidecarMode.CLASSIC, after: props.after },
+    );
+
+    if (props.appMountPath !== undefined) {
+      const appPath = checkAbsolutePath(owner, 'appMountPath', props.appMountPath);
+      this.composer.mountIntoApp(props.logVolume, appPath, { readOnly: false });
+    }
+  }
+}

@@ -1,0 +1,242 @@
+import { ApiObject } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct, IConstruct } from 'constructs';
+import { PodComposer } from '../core/pod-composer';
+
+/** The pod label that opts a pod in or out of Istio's sidecar injection. */
+const INJECT_LABEL = 'sidecar.istio.io/inject';
+/** The pod or namespace label that selects an Istio control-plane revision. */
+const REVISION_LABEL = 'istio.io/rev';
+/** The namespace label that turns injection on for every pod of the namespace. */
+const NAMESPACE_LABEL = 'istio-injection';
+/** The pod annotation that picks a native (init container) or classic proxy. Istio 1.24+. */
+const NATIVE_ANNOTATION = 'sidecar.istio.io/nativeSidecar';
+/** The pod annotation holding per-pod ProxyConfig overrides. */
+const PROXY_CONFIG_ANNOTATION = 'proxy.istio.io/config';
+
+const REVISION = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+/** Options for `IstioInjection.enableForNamespace()`. */
+export interface IstioNamespaceOptions {
+  /**
+   * Inject (true: `istio-injection=enabled`) or explicitly not (false: `istio-injection=disabled`).
+   * @default true
+   */
+  readonly enabled?: boolean;
+
+  /**
+   * A control-plane revision: labels the namespace `istio.io/rev=<revision>` instead of
+   * `istio-injection=enabled` (Istio gives `istio-injection` precedence, so only one is set).
+   * @default - the default revision
+   */
+  readonly revision?: string;
+}
+
+/** Props for `IstioInjection`. */
+export interface IstioInjectionProps {
+  /** The workload whose pods Istio should (or should not) inject. */
+  readonly workload: kplus.AbstractPod;
+
+  /**
+   * Whether Istio injects its proxy into these pods: the pod label `sidecar.istio.io/inject` ("true" or
+   * "false"). `false` opts a workload out of a namespace that has injection on.
+   * @default true
+   */
+  readonly inject?: boolean;
+
+  /**
+   * A control-plane revision: the pod label `istio.io/rev=<revision>` selects that revision's injector
+   * (used instead of `sidecar.istio.io/inject`).
+   * @default - the default revision
+   */
+  readonly revision?: string;
+
+  /**
+   * Inject the proxy as a native sidecar (an init container with `restartPolicy: Always`): it starts before
+   * your init steps and app, and stops after them, so a Job's pod completes. The pod annotation
+   * `sidecar.istio.io/nativeSidecar` (Istio 1.24+). Needs Kubernetes 1.29+.
+   * @default - true in a Job or CronJob (so that its pods complete); elsewhere the mesh's setting
+   */
+  readonly nativeSidecar?: boolean;
+
+  /**
+   * Start the app containers only once the proxy is ready (ProxyConfig `holdApplicationUntilProxyStarts`, set
+   * through the `proxy.istio.io/config` pod annotation). Not needed with a native sidecar, which is started
+   * first anyway.
+   * @default - the mesh's setting (off unless set mesh-wide)
+   */
+  readonly holdApplicationUntilProxyStarts?: boolean;
+
+  /**
+   * Requests and limits of the injected proxy (the `sidecar.istio.io/proxyCPU`, `proxyCPULimit`,
+   * `proxyMemory` and `proxyMemoryLimit` pod annotations).
+   * @default - the mesh's defaults
+   */
+  readonly proxyResources?: kplus.ContainerResources;
+}
+
+/**
+ * Istio sidecar injection for a workload, as typed options rather than hand-typed labels and annotations.
+ *
+ * Istio's admission webhook adds the `istio-proxy` container (and its `istio-init` init container) when a
+ * pod is created, so this is not a `PodPattern`: it renders no container and has no place in the start-up
+ * order. It sets the pod labels and annotations Istio reads, through the workload's `PodComposer`:
+ *
+ * - `sidecar.istio.io/inject: "true" | "false"`: a pod **label** (the annotation of the same name is
+ *   deprecated), or `istio.io/rev: <revision>`;
+ * - `sidecar.istio.io/nativeSidecar: "true" | "false"` (annotation, Istio 1.24+);
+ * - `proxy.istio.io/config: {"holdApplicationUntilProxyStarts":true}` (annotation);
+ * - `sidecar.istio.io/proxyCPU` / `proxyCPULimit` / `proxyMemory` / `proxyMemoryLimit` (annotations).
+ *
+ * Namespaces get `istio-injection=enabled` with `IstioInjection.enableForNamespace()`.
+ *
+ * @example
+ * const ns = new kplus.Namespace(chart, 'production', { metadata: { name: 'production' } });
+ * IstioInjection.enableForNamespace(ns);
+ * const app = new AppWorkload(chart, 'api', {
+ *   kind: WorkloadKind.deployment({ metadata: { namespace: 'production' } }),
+ *   container: { image: 'company/api:1.0.0', portNumber: 8080 },
+ * });
+ * new IstioInjection(chart, 'mesh', { workload: app.workload, nativeSidecar: true });
+ */
+export class IstioInjection extends Construct {
+  /**
+   * Labels a namespace for Istio injection: `istio-injection=enabled` (or `disabled`), or
+   * `istio.io/rev=<revision>`.
+   *
+   * @param namespace a cdk8s-plus `Namespace`, or an `ApiObject` of kind Namespace
+   */
+  public static enableForNamespace(namespace: IConstruct, options: IstioNamespaceOptions = {}): void {
+    const api = ApiObject.of(namespace);
+    const owner = `IstioInjection.enableForNamespace '${namespace.node.id}'`;
+    if (api.kind !== 'Namespace') {
+      throw new Error(
+        `${owner}: expected a Namespace (kplus.Namespace or an ApiObject of kind Namespace), got a ${api.kind}`,
+      );
+    }
+    const enabled = options.enabled ?? true;
+    const existing = [NAMESPACE_LABEL, REVISION_LABEL].filter((k) => api.metadata.getLabel(k) !== undefined);
+    if (existing.length > 0) {
+      throw new Error(
+        `${owner}: the namespace already has the label '${existing[0]}'; set Istio injection on a namespace once`,
+      );
+    }
+    if (options.revision !== undefined) {
+      checkRevision(owner, options.revision);
+      if (!enabled) {
+        throw new Error(`${owner}: 'revision' selects a revision to inject with, so it needs 'enabled' true`);
+      }
+      api.metadata.addLabel(REVISION_LABEL, options.revision);
+    } else {
+      api.metadata.addLabel(NAMESPACE_LABEL, enabled ? 'enabled' : 'disabled');
+    }
+  }
+
+  /** The composer of the workload. */
+  public readonly composer: PodComposer;
+
+  /** Whether Istio injects its proxy into these pods. */
+  public readonly inject: boolean;
+
+  /** Whether the proxy is asked to be a native sidecar (undefined: the mesh's setting). */
+  public readonly nativeSidecar?: boolean;
+
+  constructor(scope: Construct, id: string, props: IstioInjectionProps) {
+    super(scope, id);
+    const owner = `IstioInjection '${id}'`;
+    this.composer = PodComposer.of(props.workload);
+    this.inject = props.inject ?? true;
+    const labels = props.workload.podMetadata;
+    const existing = [INJECT_LABEL, REVISION_LABEL].find((k) => labels.getLabel(k) !== undefined);
+    if (existing) {
+      throw new Error(
+        `${owner}: the workload's pods already have the label '${existing}'; add one IstioInjection per workload`,
+      );
+    }
+    if (!this.inject) {
+      const set = (
+        [
+          ['revision', props.revision],
+          ['nativeSidecar', props.nativeSidecar],
+          ['holdApplicationUntilProxyStarts', props.holdApplicationUntilProxyStarts],
+          ['proxyResources', props.proxyResources],
+        ] as const
+      ).find(([, v]) => v !== undefined);
+      if (set) {
+        throw new Error(`${owner}: '${set[0]}' configures the injected proxy, but 'inject' is false; drop one of them`);
+      }
+      this.composer.addPodLabel(INJECT_LABEL, 'false');
+      return;
+    }
+
+    if (props.revision !== undefined) {
+      this.composer.addPodLabel(REVISION_LABEL, checkRevision(owner, props.revision));
+    } else {
+      this.composer.addPodLabel(INJECT_LABEL, 'true');
+    }
+
+    this.nativeSidecar = props.nativeSidecar ?? (this.composer.runsToCompletion ? true : undefined);
+    if (this.nativeSidecar !== undefined) {
+      this.composer.addPodAnnotation(NATIVE_ANNOTATION, String(this.nativeSidecar));
+    }
+    if (props.holdApplicationUntilProxyStarts !== undefined) {
+      this.composer.addPodAnnotation(
+        PROXY_CONFIG_ANNOTATION,
+        JSON.stringify({ holdApplicationUntilProxyStarts: props.holdApplicationUntilProxyStarts }),
+      );
+    }
+    if (props.proxyResources) {
+      const r = props.proxyResources;
+      const annotations: Array<[string, string | undefined]> = [
+        ['sidecar.istio.io/proxyCPU', r.cpu?.request?.amount],
+        ['sidecar.istio.io/proxyCPULimit', r.cpu?.limit?.amount],
+        ['sidecar.istio.io/proxyMemory', mebibytes(r.memory?.request)],
+        ['sidecar.istio.io/proxyMemoryLimit', mebibytes(r.memory?.limit)],
+      ];
+      for (const [key, value] of annotations) {
+        if (value !== undefined) this.composer.addPodAnnotation(key, value);
+      }
+    }
+
+    const nativeByDefault = props.nativeSidecar === undefined;
+    this.node.addValidation({ validate: () => this.validate(owner, nativeByDefault) });
+  }
+
+  private validate(owner: string, nativeByDefault: boolean): string[] {
+    const version = this.composer.kubernetesVersion;
+    const kind = this.composer.workloadKind;
+    if (this.nativeSidecar === true && !version.supportsNativeSidecars) {
+      return nativeByDefault
+        ? [
+            `${owner}: a ${kind}'s pods complete only with the proxy as a native sidecar, which needs Kubernetes ` +
+              `1.29+, but the target is ${version}; target 1.29+ (KubernetesVersion.setTarget) or set 'inject' ` +
+              'false for this workload',
+          ]
+        : [
+            `${owner}: 'nativeSidecar' true needs Kubernetes 1.29+, but the target is ${version}; target 1.29+ ` +
+              "(KubernetesVersion.setTarget) or drop 'nativeSidecar'",
+          ];
+    }
+    if (this.nativeSidecar === false && this.composer.runsToCompletion) {
+      return [
+        `${owner}: 'nativeSidecar' false injects a classic proxy, which never exits, so the ${kind}'s pods would ` +
+          "never complete; drop 'nativeSidecar' (a Job gets a native proxy) or set 'inject' false",
+      ];
+    }
+    return [];
+  }
+}
+
+function checkRevision(owner: string, value: string): string {
+  if (value.length > 63 || !REVISION.test(value)) {
+    throw new Error(
+      `${owner}: 'revision' must be an Istio revision name (lower-case letters, digits, '-' and '.', at most 63 ` +
+        `characters, such as 'canary' or '1-24-0'), got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
+function mebibytes(size: { toMebibytes(): number } | undefined): string | undefined {
+  return size === undefined ? undefined : `${size.toMebibytes()}Mi`;
+}
