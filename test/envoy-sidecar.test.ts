@@ -158,7 +158,7 @@ describe('EnvoySidecar', () => {
     const manifests = synthValid(chart);
     expect(only(manifests, 'ConfigMap').metadata.namespace).toBe('production');
     const hash = only(manifests, 'Deployment').spec.template.metadata.annotations['checksum.cdk8s-pod-patterns/envoy'];
-    expect(hash).toMatch(/^[0-9a-f]{16}$/);
+    expect(hash).toMatch(/^sha256:[0-9a-f]{64}$/);
     (envoy.configMap as kplus.ConfigMap).addData('extra.yaml', 'x: 1');
     const after = only(Testing.synth(chart), 'Deployment').spec.template.metadata.annotations;
     expect(after['checksum.cdk8s-pod-patterns/envoy']).not.toBe(hash);

@@ -104,9 +104,9 @@ describe('FluentdSidecar rendering', () => {
   test('in a Job, the classic default is an error that says what to do', () => {
     const { chart } = fluentd({}, WorkloadKind.job());
     expect(() => Testing.synth(chart)).toThrow(
-      "sidecar 'fluentd' would render as a classic sidecar in a Job (target Kubernetes 1.29): the pod would never " +
-        'complete because the sidecar never exits. Target Kubernetes 1.29+ (KubernetesVersion.setTarget) so it ' +
-        'renders as a native sidecar, or run it outside the Job',
+      "sidecar 'fluentd' would render as a classic sidecar in a Job (SidecarMode.CLASSIC): the pod would never " +
+        "complete because the sidecar never exits. Set its 'mode' to SidecarMode.AUTO or SidecarMode.NATIVE " +
+        '(Kubernetes 1.29+), or run it outside the Job',
     );
   });
 

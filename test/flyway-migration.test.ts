@@ -292,7 +292,7 @@ describe('FlywayMigration concurrency warning', () => {
     try {
       app.synth();
       app.synth();
-      expect(warn.mock.calls).toEqual([[`[warning] ${expected}`]]);
+      expect(warn.mock.calls).toEqual([[`[warning] c/d: ${expected}`]]);
     } finally {
       warn.mockRestore();
     }

@@ -28,6 +28,7 @@ test('02-user-service-migrator rebuilds the seed with FlywayMigration, credentia
       [`${FLYWAY}.env[JAVA_TOOL_OPTIONS]`]: "the JVM's temp dir and user.home on the writable /tmp emptyDir",
       [`${FLYWAY}.env[HOME]`]: 'HOME on the writable /tmp emptyDir (the root file system is read-only)',
       [`${FLYWAY}.imagePullPolicy`]: 'pinned tag: pull only when missing',
+      [`${FLYWAY}.terminationMessagePolicy`]: 'helper default: the log tail becomes the termination message',
       [`${FLYWAY}.resources`]: 'JVM-sized requests and limits (100m/256Mi, 500m/512Mi)',
       [`${FLYWAY}.securityContext`]: 'uid 65534, read-only root file system, no capabilities, RuntimeDefault seccomp',
       [`${FLYWAY}.volumeMounts[migrations].readOnly`]: 'Flyway only reads its scripts',

@@ -35,6 +35,7 @@ test('03-nginx-static rebuilds the seed with GitCloneContent, without its token 
       [`${CLONE}.env[GIT_CONFIG_KEY_0]`]: 'the credential helper, set through the environment rather than argv',
       [`${CLONE}.env[GIT_CONFIG_VALUE_0]`]: 'the credential helper, which names $CLONE_TOKEN but never holds it',
       [`${CLONE}.imagePullPolicy`]: 'pinned tag: pull only when missing',
+      [`${CLONE}.terminationMessagePolicy`]: 'helper default: the log tail becomes the termination message',
       [`${CLONE}.resources`]: 'explicit small requests and limits for the helper',
       [`${CLONE}.securityContext`]: 'uid 65534, read-only root file system, no capabilities, RuntimeDefault seccomp',
       [`${CLONE}.volumeMounts[web-content].readOnly`]: 'the producer mounts the content volume read-write, explicitly',

@@ -56,6 +56,7 @@ describe('04-payment-service', () => {
         // explicitly.
         [`${INIT}.env`]: 'role, auth mount, token path, directory, file mode and each secret field as env',
         [`${INIT}.imagePullPolicy`]: 'helper default',
+        [`${INIT}.terminationMessagePolicy`]: 'helper default: the log tail becomes the termination message',
         [`${INIT}.resources`]: 'small explicit resources',
         [`${INIT}.securityContext`]: 'non-root (uid 10001, the app user), read-only root, no capabilities',
         [`${INIT}.volumeMounts[secrets-vol].readOnly`]: 'the producer mounts read-write explicitly',

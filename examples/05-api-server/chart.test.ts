@@ -46,6 +46,7 @@ test('05-api-server matches the seed, except for the listed differences', () => 
         [`${APP}.volumeMounts[log-volume].readOnly`]: 'explicit: the app is the producer of the log files',
         // the Fluentd sidecar
         [`${FLUENTD}.imagePullPolicy`]: 'helper containers pull a pinned tag only when missing',
+        [`${FLUENTD}.terminationMessagePolicy`]: 'helper default: the log tail becomes the termination message',
         [`${FLUENTD}.securityContext`]:
           'non-root (65534) with no capabilities: a sidecar reads only the shared volume; the root file system ' +
           "stays writable because Ruby needs the image's sticky /tmp (see FluentdSidecar.readOnlyRootFilesystem)",

@@ -58,6 +58,7 @@ describe('06-grpc-service', () => {
         [`${envoy}.startupProbe`]: 'admin /ready: the pod is started only once Envoy is live',
         [`${envoy}.readinessProbe`]: 'admin /ready: the pod takes traffic only while Envoy is live',
         [`${envoy}.imagePullPolicy`]: 'explicit IfNotPresent for a pinned tag',
+        [`${envoy}.terminationMessagePolicy`]: 'helper default: the log tail becomes the termination message',
         [`${envoy}.ports[0].protocol`]: 'explicit TCP',
         [`${envoy}.ports[1].protocol`]: 'explicit TCP',
         [`${envoy}.securityContext`]: 'helper default: non-root, no privilege escalation, read-only root file system',

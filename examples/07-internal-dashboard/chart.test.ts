@@ -50,6 +50,7 @@ describe('07-internal-dashboard', () => {
         [`${proxy}.ports[0].protocol`]: 'explicit TCP',
         [`${proxy}.restartPolicy`]: 'Always: what makes it a native sidecar',
         [`${proxy}.imagePullPolicy`]: 'explicit IfNotPresent for a pinned tag',
+        [`${proxy}.terminationMessagePolicy`]: 'helper default: the log tail becomes the termination message',
         [`${proxy}.startupProbe`]: '/ping: Grafana starts once the proxy is up',
         [`${proxy}.livenessProbe`]: '/ping',
         [`${proxy}.readinessProbe`]: '/ready',

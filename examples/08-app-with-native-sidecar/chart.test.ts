@@ -54,10 +54,12 @@ test('08-app-with-native-sidecar matches the seed, except for the listed differe
         // the wait-for-db init step
         [`${WAIT}.env`]: 'the target and timings, passed as data rather than spliced into the script',
         [`${WAIT}.imagePullPolicy`]: 'helper containers pull a pinned tag only when missing',
+        [`${WAIT}.terminationMessagePolicy`]: 'helper default: the log tail becomes the termination message',
         [`${WAIT}.resources`]: 'explicit small requests and limits for a shell loop',
         [`${WAIT}.securityContext`]: 'non-root, no capabilities, read-only root file system',
         // the Fluent Bit native sidecar
         [`${FORWARDER}.imagePullPolicy`]: 'helper containers pull a pinned tag only when missing',
+        [`${FORWARDER}.terminationMessagePolicy`]: 'helper default: the log tail becomes the termination message',
         [`${FORWARDER}.securityContext`]: 'non-root (65534), no capabilities, read-only root file system',
         [`${FORWARDER}.startupProbe`]:
           "Fluent Bit's /api/v1/health: the app starts only once the forwarder answers (native sidecar ordering)",

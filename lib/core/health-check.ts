@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { checkAbsolutePath, checkInteger, checkPort } from './names';
+import { dropUndefined } from './render';
 
 /** Timing of a health check. */
 export interface HealthCheckOptions {
@@ -71,7 +72,7 @@ export class HealthCheck {
   /** @internal */
   public _toJson(): any {
     const port = (p: any) => ({ ...p, port: p.port.value });
-    return {
+    return dropUndefined({
       ...(this.action.httpGet ? { httpGet: port(this.action.httpGet) } : {}),
       ...(this.action.tcpSocket ? { tcpSocket: port(this.action.tcpSocket) } : {}),
       ...(this.action.exec ? { exec: this.action.exec } : {}),
@@ -79,6 +80,6 @@ export class HealthCheck {
       initialDelaySeconds: this.options.initialDelaySeconds,
       periodSeconds: this.options.periodSeconds ?? 2,
       timeoutSeconds: this.options.timeoutSeconds ?? 1,
-    };
+    });
   }
 }

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { HelperContainerProps } from './helper-container';
 import { KubernetesVersion } from './kubernetes-version';
+import { CHECKSUM_ANNOTATION_PREFIX, configMapHash } from './content-hash';
 import { checkPort } from './names';
 import { OrderNode, resolveOrder } from './ordering';
 import { checkPodSpec, RUNS_TO_COMPLETION } from './pod-checks';
@@ -135,6 +136,8 @@ export class PodComposer extends Construct {
   private readonly parts: Array<InitStep | Sidecar> = [];
   private readonly volumes = new Map<string, SharedVolume>();
   private readonly services: kplus.Service[] = [];
+  private readonly _warnings: string[] = [];
+  private warningsPrinted = false;
   private versionOverride?: KubernetesVersion;
   private frontDoor?: { port: number; by: string };
 
@@ -241,6 +244,32 @@ export class PodComposer extends Construct {
    */
   public addComputedPodAnnotation(key: string, value: IAnnotationValue): void {
     this.workload.podMetadata.addAnnotation(key, Lazy.any({ produce: () => value.produce() }) as unknown as string);
+  }
+
+  /**
+   * Rolls the workload when a ConfigMap's content changes: adds the pod-template annotation
+   * `checksum.cdk8s-pod-patterns/<name>` holding a hash of the ConfigMap's data, computed at synth (so data
+   * added later counts). Returns the annotation key.
+   *
+   * @param name what the configuration belongs to, usually the helper container's name
+   */
+  public addConfigHashAnnotation(name: string, configMap: kplus.ConfigMap): string {
+    const key = `${CHECKSUM_ANNOTATION_PREFIX}${name}`;
+    this.addComputedPodAnnotation(key, { produce: () => configMapHash(configMap) });
+    return key;
+  }
+
+  /**
+   * Records a warning about this pod: something that synthesizes but deserves attention. Warnings are listed
+   * in `warnings` and printed once (to stderr) when the app is synthesized.
+   */
+  public addWarning(message: string): void {
+    this._warnings.push(message);
+  }
+
+  /** The warnings recorded for this pod. */
+  public get warnings(): string[] {
+    return [...this._warnings];
   }
 
   /**
@@ -414,6 +443,10 @@ export class PodComposer extends Construct {
   }
 
   private validatePod(renderBase: () => any): string[] {
+    if (!this.warningsPrinted) {
+      this._warnings.forEach((w) => console.warn(`[warning] ${this.workload.node.path}: ${w}`));
+      this.warningsPrinted = true;
+    }
     const errors: string[] = [];
     const version = this.kubernetesVersion;
     for (const part of this.parts) {
@@ -426,10 +459,15 @@ export class PodComposer extends Construct {
         );
       }
       if (!this.isNative(part) && this.runsToCompletion) {
+        const fix =
+          part.mode === SidecarMode.CLASSIC
+            ? "Set its 'mode' to SidecarMode.AUTO or SidecarMode.NATIVE (Kubernetes 1.29+)"
+            : 'Target Kubernetes 1.29+ (KubernetesVersion.setTarget) so it renders as a native sidecar';
         errors.push(
-          `sidecar '${name}' would render as a classic sidecar in a ${this.workloadKind} (target Kubernetes ` +
-            `${version}): the pod would never complete because the sidecar never exits. Target Kubernetes 1.29+ ` +
-            '(KubernetesVersion.setTarget) so it renders as a native sidecar, or run it outside the Job',
+          `sidecar '${name}' would render as a classic sidecar in a ${this.workloadKind} (${
+            part.mode === SidecarMode.CLASSIC ? 'SidecarMode.CLASSIC' : `target Kubernetes ${version}`
+          }): the pod would never complete because the sidecar never exits. ${fix}, or run it outside the ` +
+            `${this.workloadKind}`,
         );
       }
     }

@@ -87,6 +87,8 @@ export function renderHelper(props: HelperContainerProps, restartAlways: boolean
           : undefined,
       resources: renderResources(props.resources ?? DEFAULT_HELPER_RESOURCES),
       restartPolicy: restartAlways ? 'Always' : undefined,
+      // the last lines of the log become the termination message, shown by `kubectl describe pod`
+      terminationMessagePolicy: 'FallbackToLogsOnError',
       securityContext: {
         allowPrivilegeEscalation: false,
         capabilities: { drop: ['ALL'] },
@@ -127,12 +129,14 @@ export function dropUndefined<T extends object>(obj: T): T {
   return out;
 }
 
-/** Sorts object keys recursively, as cdk8s does for its own output. */
+/** Sorts object keys recursively and drops undefined values, as cdk8s does for its own output. */
 export function sortKeys(value: any): any {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value !== null && typeof value === 'object') {
     const out: any = {};
-    for (const k of Object.keys(value).sort()) out[k] = sortKeys(value[k]);
+    for (const k of Object.keys(value).sort()) {
+      if (value[k] !== undefined) out[k] = sortKeys(value[k]);
+    }
     return out;
   }
   return value;

@@ -1,7 +1,8 @@
-import { ApiObjectMetadata, Duration, Lazy } from 'cdk8s';
+import { ApiObjectMetadata, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkDnsLabel, checkImage, checkInteger } from '../core/names';
+import { PodComposer } from '../core/pod-composer';
 import { FlywayMigration, FlywayMigrationOptions } from './flyway-migration';
 
 /** Props for `FlywayMigrationJob`. */
@@ -122,11 +123,7 @@ export class FlywayMigrationJob extends Construct {
 
     const configMap = parts.scripts.configMap;
     if (configMap) {
-      this.checksumAnnotation = `${FlywayMigration.CHECKSUM_ANNOTATION_PREFIX}${name}`;
-      this.job.podMetadata.addAnnotation(
-        this.checksumAnnotation,
-        Lazy.any({ produce: () => FlywayMigration._contentHash(configMap) }) as unknown as string,
-      );
+      this.checksumAnnotation = PodComposer.of(this.job).addConfigHashAnnotation(name, configMap);
     }
   }
 }

@@ -1,6 +1,6 @@
-import { createHash } from 'crypto';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { CHECKSUM_ANNOTATION_PREFIX } from '../core/content-hash';
 import { checkAbsolutePath, checkHost, checkPort, checkRelativePath } from '../core/names';
 import { HelperMount, ProjectedVolumeOptions, SharedVolume } from '../core/shared-volume';
 import { mib } from '../core/render';
@@ -182,7 +182,7 @@ export class FlywayMigration extends PodPattern {
   public static readonly DEFAULT_IMAGE = 'flyway/flyway:10.12-alpine';
 
   /** The pod template annotation that carries the hash of the scripts' ConfigMap. */
-  public static readonly CHECKSUM_ANNOTATION_PREFIX = 'checksum.cdk8s-pod-patterns/';
+  public static readonly CHECKSUM_ANNOTATION_PREFIX = CHECKSUM_ANNOTATION_PREFIX;
 
   /**
    * Checks the options, and returns the container's arguments, environment, mounts and resources.
@@ -233,18 +233,6 @@ export class FlywayMigration extends PodPattern {
     };
   }
 
-  /**
-   * A hash of a ConfigMap's content (data and binaryData), computed when read.
-   * @internal
-   */
-  public static _contentHash(configMap: kplus.ConfigMap): string {
-    const content = JSON.stringify({
-      data: sorted(configMap.data),
-      binaryData: sorted(configMap.binaryData),
-    });
-    return `sha256:${createHash('sha256').update(content).digest('hex')}`;
-  }
-
   /** Warnings about this migration (also printed once at synth). Empty when nothing needs attention. */
   public readonly warnings: string[] = [];
 
@@ -273,41 +261,25 @@ export class FlywayMigration extends PodPattern {
 
     const configMap = parts.scripts.configMap;
     if (configMap) {
-      this.checksumAnnotation = `${FlywayMigration.CHECKSUM_ANNOTATION_PREFIX}${this.containerName}`;
-      this.composer.addComputedPodAnnotation(this.checksumAnnotation, {
-        produce: () => FlywayMigration._contentHash(configMap),
-      });
+      this.checksumAnnotation = this.composer.addConfigHashAnnotation(this.containerName, configMap);
     }
 
     const kind = this.composer.workloadKind;
     if (!LOCKING_KINDS[parts.jdbcKind] && !SINGLE_RUN_KINDS.includes(kind)) {
-      this.warnings.push(
+      const warning =
         `${this.owner}: the pods of this ${kind} may run the migration at the same time. Flyway serialises ` +
-          'concurrent runs with a database lock only on PostgreSQL (advisory lock) and MySQL/MariaDB (named lock); ' +
-          `on '${parts.jdbcKind}' two pods may migrate at once. Run the migration once per release instead ` +
-          '(FlywayMigrationJob, or an init step of a single Pod or Job)',
-      );
+        'concurrent runs with a database lock only on PostgreSQL (advisory lock) and MySQL/MariaDB (named lock); ' +
+        `on '${parts.jdbcKind}' two pods may migrate at once. Run the migration once per release instead ` +
+        '(FlywayMigrationJob, or an init step of a single Pod or Job)';
+      this.warnings.push(warning);
+      this.composer.addWarning(warning);
     }
-    let printed = false;
-    this.node.addValidation({
-      validate: () => {
-        if (!printed) this.warnings.forEach((w) => console.warn(`[warning] ${w}`));
-        printed = true;
-        return [];
-      },
-    });
   }
 
   /** How concurrent runs against this database are serialised, or undefined when Flyway takes no lock. */
   public get lockMechanism(): string | undefined {
     return LOCKING_KINDS[this.databaseKind];
   }
-}
-
-function sorted(map: { [key: string]: string }): Array<[string, string]> {
-  return Object.keys(map)
-    .sort()
-    .map((k) => [k, map[k]]);
 }
 
 /** Checks a JDBC URL; returns its kind ('postgresql'). */

@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import { Chart, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -308,9 +307,7 @@ export class EnvoySidecar extends PodPattern {
         );
       }
       // A change of configuration rolls the pods: Envoy reads its bootstrap only at start.
-      this.composer.addComputedPodAnnotation(`checksum.cdk8s-pod-patterns/${this.containerName}`, {
-        produce: () => createHash('sha256').update(JSON.stringify(local.data)).digest('hex').slice(0, 16),
-      });
+      this.composer.addConfigHashAnnotation(this.containerName, local);
     }
 
     const volume = SharedVolume.fromConfigMap(this, this.configMap, {

@@ -114,8 +114,6 @@ export interface BoundFluentBitConfig {
   readonly configMap: kplus.IConfigMap;
   readonly env: SecretEnv[];
   readonly volumeName: string;
-  /** A short hash of the generated content (undefined for a user's ConfigMap). */
-  readonly contentHash?: string;
 }
 
 /** Where the sidecar mounts things, for the configuration to refer to. */

@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkDnsLabel, checkInteger, checkPort, checkRelativePath, isUnresolved } from '../core/names';
@@ -429,8 +428,7 @@ export class FluentBitConfig {
       data['parsers.conf'] = renderConf(generated.parsers.map((p) => p._section()));
     }
     const configMap = new kplus.ConfigMap(scope, 'Config', { data });
-    const contentHash = createHash('sha256').update(JSON.stringify(data)).digest('hex').slice(0, 16);
-    return { configMap, env, volumeName: `${context.containerName}-config`, contentHash };
+    return { configMap, env, volumeName: `${context.containerName}-config` };
   }
 }
 

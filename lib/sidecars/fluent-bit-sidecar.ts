@@ -162,9 +162,9 @@ export class FluentBitSidecar extends PodPattern {
       const appPath = checkAbsolutePath(owner, 'appMountPath', props.appMountPath);
       this.composer.mountIntoApp(props.logVolume, appPath, { readOnly: false });
     }
-    if (bound.contentHash !== undefined) {
+    if (bound.configMap instanceof kplus.ConfigMap) {
       // A changed configuration changes the pod template, so the workload rolls out with it.
-      this.composer.addPodAnnotation(`checksum/${this.containerName}`, bound.contentHash);
+      this.composer.addConfigHashAnnotation(this.containerName, bound.configMap);
     }
 
     const grace = config.graceSeconds;

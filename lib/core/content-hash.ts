@@ -1,0 +1,17 @@
+import { createHash } from 'crypto';
+import * as kplus from 'cdk8s-plus-28';
+
+/** The prefix of the pod-template annotations that carry a configuration's content hash. */
+export const CHECKSUM_ANNOTATION_PREFIX = 'checksum.cdk8s-pod-patterns/';
+
+function sorted(map: { [key: string]: string }): { [key: string]: string } {
+  const out: { [key: string]: string } = {};
+  for (const key of Object.keys(map).sort()) out[key] = map[key];
+  return out;
+}
+
+/** A hash of a ConfigMap's content (data and binaryData) as it is when called: `sha256:<hex>`. */
+export function configMapHash(configMap: kplus.ConfigMap): string {
+  const content = JSON.stringify({ data: sorted(configMap.data), binaryData: sorted(configMap.binaryData) });
+  return `sha256:${createHash('sha256').update(content).digest('hex')}`;
+}
