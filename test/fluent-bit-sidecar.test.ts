@@ -350,7 +350,9 @@ describe('FluentBitSidecar rendering', () => {
         logVolume: logs,
         config: FluentBitConfig.generate({ outputs: [FluentBitOutput.elasticsearch({ host: 'es', index })] }),
       });
-      return only(synthValid(chart), 'Deployment').spec.template.metadata.annotations['checksum.cdk8s-pod-patterns/log-forwarder'];
+      return only(synthValid(chart), 'Deployment').spec.template.metadata.annotations[
+        'checksum.cdk8s-pod-patterns/log-forwarder'
+      ];
     };
     expect(hashOf('a')).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(hashOf('a')).toBe(hashOf('a'));

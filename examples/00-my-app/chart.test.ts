@@ -8,7 +8,8 @@ function helperDefaults(name: string): { [path: string]: string } {
   return {
     [`spec.initContainers[${name}].env`]: 'settings reach the script as env vars, never inside its text',
     [`spec.initContainers[${name}].imagePullPolicy`]: 'pinned tag: IfNotPresent',
-    [`spec.initContainers[${name}].terminationMessagePolicy`]: 'helper default: the log tail becomes the termination message',
+    [`spec.initContainers[${name}].terminationMessagePolicy`]:
+      'helper default: the log tail becomes the termination message',
     [`spec.initContainers[${name}].resources`]: 'explicit small requests and limits (10m/16Mi, 50m/32Mi)',
     [`spec.initContainers[${name}].securityContext`]: 'non-root (65534), read-only root FS, no capabilities',
   };

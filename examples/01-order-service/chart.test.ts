@@ -10,7 +10,8 @@ function waitStepAdditions(name: string): { [path: string]: string } {
   return {
     [`${POD}.initContainers[${name}].env`]: 'target and timings reach the script as env vars, never inside its text',
     [`${POD}.initContainers[${name}].imagePullPolicy`]: 'pinned tag: IfNotPresent',
-    [`${POD}.initContainers[${name}].terminationMessagePolicy`]: 'helper default: the log tail becomes the termination message',
+    [`${POD}.initContainers[${name}].terminationMessagePolicy`]:
+      'helper default: the log tail becomes the termination message',
     [`${POD}.initContainers[${name}].resources`]: 'explicit small requests and limits (10m/16Mi, 50m/32Mi)',
     [`${POD}.initContainers[${name}].securityContext`]: 'non-root (65534), read-only root FS, no capabilities',
   };
