@@ -465,3 +465,21 @@ describe('troubleshootingGuide', () => {
     );
   });
 });
+
+describe('rendering once per synth', () => {
+  test('the manifest composed for validation is reused once; later changes are rendered by the next synth', () => {
+    const { chart, app, composer } = appOf();
+    composer.addInitStep(busybox('wait'));
+    const first = synthValid(chart);
+    expect(containerNamed(onlyPodSpec(first), 'app').env).toBeUndefined();
+    app.container.env.addVariable('LATE', kplus.EnvValue.fromValue('1'));
+    composer.addInitStep(busybox('late-step'));
+    const second = onlyPodSpec(synthValid(chart));
+    expect(containerNamed(second, 'app').env).toEqual([{ name: 'LATE', value: '1' }]);
+    expect(names(second.initContainers)).toEqual(['wait', 'late-step']);
+    // a direct render without a synth is never served from an earlier validation
+    app.container.env.addVariable('DIRECT', kplus.EnvValue.fromValue('2'));
+    expect(composer.startupOrder()).toEqual(['wait', 'late-step']);
+    expect(containerNamed(onlyPodSpec(synthValid(chart)), 'app').env).toHaveLength(2);
+  });
+});

@@ -137,6 +137,7 @@ export class PodComposer extends Construct {
   private readonly volumes = new Map<string, SharedVolume>();
   private readonly services: kplus.Service[] = [];
   private readonly _warnings: string[] = [];
+  private validatedRender?: any;
   private warningsPrinted = false;
   private versionOverride?: KubernetesVersion;
   private frontDoor?: { port: number; by: string };
@@ -155,7 +156,13 @@ export class PodComposer extends Construct {
     // The one place where rendering is hooked: the workload renders as cdk8s-plus builds it, then the
     // helper containers are placed in their resolved order.
     const renderBase = this.apiObject.toJson.bind(this.apiObject);
-    this.apiObject.toJson = () => this.compose(renderBase());
+    this.apiObject.toJson = () => {
+      // cdk8s validates every construct right before it renders them, in one synchronous pass: the
+      // manifest composed for validation is that render's result, used once.
+      const validated = this.validatedRender;
+      this.validatedRender = undefined;
+      return validated ?? this.compose(renderBase());
+    };
     this.node.addValidation({ validate: () => this.validatePod(renderBase) });
   }
 
@@ -372,6 +379,7 @@ export class PodComposer extends Construct {
   }
 
   private addPart(part: InitStep | Sidecar): void {
+    this.validatedRender = undefined;
     const owner = `${part instanceof InitStep ? 'Init step' : 'Sidecar'} '${part.containerName}'`;
     checkHelper(owner, part.container);
     if (part instanceof InitStep) {
@@ -488,6 +496,7 @@ export class PodComposer extends Construct {
         }
       }
     }
+    this.validatedRender = undefined;
     let manifest: any;
     try {
       manifest = this.compose(renderBase());
@@ -496,6 +505,7 @@ export class PodComposer extends Construct {
       return errors;
     }
     errors.push(...checkPodSpec(this.podSpecOf(manifest), this.workloadKind));
+    if (errors.length === 0) this.validatedRender = manifest;
     return errors;
   }
 }
