@@ -1,13 +1,15 @@
 import { Chart, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { AppWorkload, ConfigCheck, SharedVolume, WaitForService, WaitTarget, WorkloadKind } from '../lib';
-import { containerNamed, onlyPodSpec, synthValid } from './util/manifest';
-
-function envOf(container: any): { [name: string]: string } {
-  const env: { [name: string]: string } = {};
-  for (const e of container.env ?? []) env[e.name] = e.value;
-  return env;
-}
+import {
+  AppWorkload,
+  ConfigCheck,
+  ConfigCheckProps,
+  SharedVolume,
+  WaitForService,
+  WaitTarget,
+  WorkloadKind,
+} from '../lib';
+import { containerNamed, envOf, onlyPodSpec, synthValid } from './util/manifest';
 
 function configVolume(chart: Chart): SharedVolume {
   return SharedVolume.fromConfigMap(chart, kplus.ConfigMap.fromConfigMapName(chart, 'cm', 'app-config'), {
@@ -20,6 +22,30 @@ function podApp(chart: Chart): AppWorkload {
     kind: WorkloadKind.pod({ metadata: { name: 'my-app' } }),
     container: { name: 'app', image: 'my-app:2.1.0', portNumber: 8080 },
   });
+}
+
+type CheckOptions = Partial<Omit<ConfigCheckProps, 'workload'>>;
+
+/** A ConfigCheck on the my-app Pod, checking app.yaml on the app-config volume unless `options` says otherwise. */
+function check(chart: Chart, options: CheckOptions = {}, id = 'check-config'): ConfigCheck {
+  return new ConfigCheck(chart, id, {
+    workload: podApp(chart).workload,
+    volume: configVolume(chart),
+    files: ['app.yaml'],
+    ...options,
+  });
+}
+
+/** The init container of a ConfigCheck made with `options`. */
+function renderStep(options: CheckOptions = {}): any {
+  const chart = Testing.chart();
+  const made = check(chart, options);
+  return containerNamed(onlyPodSpec(synthValid(chart)), made.containerName);
+}
+
+/** A deferred ConfigCheck 'check', for `toThrow` tests. */
+function attempt(options: CheckOptions): () => ConfigCheck {
+  return () => check(Testing.chart(), options, 'check');
 }
 
 describe('ConfigCheck', () => {
@@ -62,53 +88,30 @@ describe('ConfigCheck', () => {
   });
 
   test('several files are passed one per line, in order', () => {
-    const chart = Testing.chart();
-    new ConfigCheck(chart, 'check-config', {
-      workload: podApp(chart).workload,
-      volume: configVolume(chart),
-      files: ['app.yaml', 'logging/logback.xml', '.env'],
-    });
-    const step = containerNamed(onlyPodSpec(synthValid(chart)), 'check-config');
+    const step = renderStep({ files: ['app.yaml', 'logging/logback.xml', '.env'] });
     expect(envOf(step).CONFIG_FILES).toBe('app.yaml\nlogging/logback.xml\n.env');
   });
 
   test('mountPath changes where the volume is mounted and checked', () => {
     const chart = Testing.chart();
-    const check = new ConfigCheck(chart, 'check-config', {
-      workload: podApp(chart).workload,
-      volume: configVolume(chart),
-      files: ['app.yaml'],
-      mountPath: '/etc/my-app/',
-    });
-    expect(check.mountPath).toBe('/etc/my-app');
+    const made = check(chart, { mountPath: '/etc/my-app/' });
+    expect(made.mountPath).toBe('/etc/my-app');
     const step = containerNamed(onlyPodSpec(synthValid(chart)), 'check-config');
     expect(step.volumeMounts[0].mountPath).toBe('/etc/my-app');
     expect(envOf(step).CONFIG_DIR).toBe('/etc/my-app');
   });
 
   test('requireNonEmpty also rejects empty files', () => {
-    const chart = Testing.chart();
-    new ConfigCheck(chart, 'check-config', {
-      workload: podApp(chart).workload,
-      volume: configVolume(chart),
-      files: ['app.yaml'],
-      requireNonEmpty: true,
-    });
-    const step = containerNamed(onlyPodSpec(synthValid(chart)), 'check-config');
-    expect(envOf(step).CONFIG_REQUIRE_NON_EMPTY).toBe('true');
+    expect(envOf(renderStep({ requireNonEmpty: true })).CONFIG_REQUIRE_NON_EMPTY).toBe('true');
   });
 
   test('image, resources and containerName can be overridden', () => {
-    const chart = Testing.chart();
-    new ConfigCheck(chart, 'Check', {
-      workload: podApp(chart).workload,
-      volume: configVolume(chart),
-      files: ['app.yaml'],
+    const step = renderStep({
       containerName: 'verify-config',
       image: 'busybox:1.36.1-musl',
       resources: { memory: { request: Size.mebibytes(8), limit: Size.mebibytes(16) } },
     });
-    const step = containerNamed(onlyPodSpec(synthValid(chart)), 'verify-config');
+    expect(step.name).toBe('verify-config');
     expect(step.image).toBe('busybox:1.36.1-musl');
     expect(step.resources).toEqual({ requests: { memory: '8Mi' }, limits: { memory: '16Mi' } });
   });
@@ -173,25 +176,15 @@ describe('ConfigCheck', () => {
 
   describe('rejects bad input with an error that names the prop and the value', () => {
     test('no file', () => {
-      const chart = Testing.chart();
-      expect(
-        () =>
-          new ConfigCheck(chart, 'check', { workload: podApp(chart).workload, volume: configVolume(chart), files: [] }),
-      ).toThrow("ConfigCheck 'check': 'files' must name at least one file to check (such as 'app.yaml'), got []");
+      expect(attempt({ files: [] })).toThrow(
+        "ConfigCheck 'check': 'files' must name at least one file to check (such as 'app.yaml'), got []",
+      );
     });
 
     test.each(['', '/etc/passwd', '../secrets/key', 'a/../b', 'a//b', './app.yaml', 'app yaml', 'app.yaml/'])(
       'file %j',
       (file) => {
-        const chart = Testing.chart();
-        expect(
-          () =>
-            new ConfigCheck(chart, 'check', {
-              workload: podApp(chart).workload,
-              volume: configVolume(chart),
-              files: [file],
-            }),
-        ).toThrow(
+        expect(attempt({ files: [file] })).toThrow(
           "ConfigCheck 'check': 'files' must be a relative path of plain segments (letters, digits, '.', '_', '-'; no '..', " +
             `no leading '/'), got ${JSON.stringify(file)}`,
         );
@@ -199,15 +192,9 @@ describe('ConfigCheck', () => {
     );
 
     test('the same file twice', () => {
-      const chart = Testing.chart();
-      expect(
-        () =>
-          new ConfigCheck(chart, 'check', {
-            workload: podApp(chart).workload,
-            volume: configVolume(chart),
-            files: ['app.yaml', 'app.yaml'],
-          }),
-      ).toThrow("ConfigCheck 'check': 'files' lists \"app.yaml\" twice; list each file once");
+      expect(attempt({ files: ['app.yaml', 'app.yaml'] })).toThrow(
+        "ConfigCheck 'check': 'files' lists \"app.yaml\" twice; list each file once",
+      );
     });
 
     test.each([
@@ -219,16 +206,7 @@ describe('ConfigCheck', () => {
       ['/a/../etc', "ConfigCheck 'check': 'mountPath' must not contain '..', '.' or empty segments, got \"/a/../etc\""],
       ['/', "ConfigCheck 'check': 'mountPath' must not be '/', got \"/\"; use a directory such as '/config'"],
     ])('mountPath %j', (mountPath, message) => {
-      const chart = Testing.chart();
-      expect(
-        () =>
-          new ConfigCheck(chart, 'check', {
-            workload: podApp(chart).workload,
-            volume: configVolume(chart),
-            files: ['app.yaml'],
-            mountPath,
-          }),
-      ).toThrow(message);
+      expect(attempt({ mountPath })).toThrow(message);
     });
   });
 
@@ -242,28 +220,16 @@ describe('ConfigCheck', () => {
       'app.yaml\ntouch /tmp/pwned',
       '*',
     ])('file %j', (file) => {
-      const chart = Testing.chart();
-      expect(
-        () =>
-          new ConfigCheck(chart, 'check', {
-            workload: podApp(chart).workload,
-            volume: configVolume(chart),
-            files: [file],
-          }),
-      ).toThrow(/^ConfigCheck 'check': 'files' must be a relative path of plain segments/);
+      expect(attempt({ files: [file] })).toThrow(
+        "ConfigCheck 'check': 'files' must be a relative path of plain segments (letters, digits, '.', '_', '-'; " +
+          `no '..', no leading '/'), got ${JSON.stringify(file)}`,
+      );
     });
 
     test.each(['/config;id', '/config$(id)', '/config\n/x'])('mountPath %j', (mountPath) => {
-      const chart = Testing.chart();
-      expect(
-        () =>
-          new ConfigCheck(chart, 'check', {
-            workload: podApp(chart).workload,
-            volume: configVolume(chart),
-            files: ['a'],
-            mountPath,
-          }),
-      ).toThrow(/^ConfigCheck 'check': 'mountPath' may hold only letters/);
+      expect(attempt({ files: ['a'], mountPath })).toThrow(
+        `ConfigCheck 'check': 'mountPath' may hold only letters, digits, '.', '_', '-' and '/', got ${JSON.stringify(mountPath)}`,
+      );
     });
   });
 });

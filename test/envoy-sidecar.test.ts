@@ -54,9 +54,10 @@ describe('EnvoySidecar', () => {
       requests: { cpu: '50m', memory: '64Mi' },
       limits: { cpu: '200m', memory: '256Mi' },
     });
+    // the admin interface (9901) listens on 127.0.0.1 only: the pod IP serves the listener and the health port
     expect(envoy.ports).toEqual([
-      { containerPort: 9901, protocol: 'TCP' },
       { containerPort: 15001, protocol: 'TCP' },
+      { containerPort: 15021, protocol: 'TCP' },
     ]);
     expect(envoy.volumeMounts).toEqual([{ name: 'envoy-config', mountPath: '/etc/envoy', readOnly: true }]);
     expect(spec.volumes).toEqual([
@@ -64,12 +65,16 @@ describe('EnvoySidecar', () => {
     ]);
   });
 
-  test('probes call the admin /ready; the preStop hook drains through the admin interface', () => {
+  test('probes call /ready on the health listener; the preStop hook drains through the admin interface', () => {
     const { chart, app } = appOf();
-    new EnvoySidecar(chart, 'envoy', { workload: app.workload, adminPort: 9000 });
+    new EnvoySidecar(chart, 'envoy', {
+      workload: app.workload,
+      adminPort: 9000,
+      config: EnvoyConfig.bootstrap({ healthPort: 15020 }),
+    });
     const envoy = containerNamed(onlyPodSpec(synthValid(chart)), 'envoy');
-    expect(envoy.startupProbe.httpGet).toEqual({ path: '/ready', port: 9000 });
-    expect(envoy.readinessProbe).toMatchObject({ httpGet: { path: '/ready', port: 9000 }, periodSeconds: 5 });
+    expect(envoy.startupProbe.httpGet).toEqual({ path: '/ready', port: 15020 });
+    expect(envoy.readinessProbe).toMatchObject({ httpGet: { path: '/ready', port: 15020 }, periodSeconds: 5 });
     expect(envoy.livenessProbe).toBeUndefined();
     const [shell, flag, script] = envoy.lifecycle.preStop.exec.command;
     expect([shell, flag]).toEqual(['bash', '-c']);
@@ -90,10 +95,11 @@ describe('EnvoySidecar', () => {
     });
     const manifests = synthValid(chart);
     const bootstrap = bootstrapOf(manifests);
-    expect(bootstrap.admin.address.socket_address).toEqual({ address: '0.0.0.0', port_value: 9000 });
+    // the admin interface can stop Envoy and dump its configuration: it listens on the loopback only
+    expect(bootstrap.admin.address.socket_address).toEqual({ address: '127.0.0.1', port_value: 9000 });
 
-    const [listener] = bootstrap.static_resources.listeners;
-    expect(bootstrap.static_resources.listeners).toHaveLength(1);
+    const [listener, health] = bootstrap.static_resources.listeners;
+    expect(bootstrap.static_resources.listeners).toHaveLength(2);
     expect(listener.name).toEqual(expect.any(String));
     expect(listener.address.socket_address).toEqual({ address: '0.0.0.0', port_value: 8443 });
     const [hcm] = listener.filter_chains[0].filters;
@@ -112,8 +118,8 @@ describe('EnvoySidecar', () => {
       },
     ]);
 
-    const [cluster] = bootstrap.static_resources.clusters;
-    expect(bootstrap.static_resources.clusters).toHaveLength(1);
+    const [cluster, admin] = bootstrap.static_resources.clusters;
+    expect(bootstrap.static_resources.clusters).toHaveLength(2);
     expect(cluster).toMatchObject({ name: 'app', type: 'STATIC', connect_timeout: '1s' });
     expect(cluster.load_assignment.cluster_name).toBe('app');
     expect(cluster.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address).toEqual({
@@ -122,9 +128,24 @@ describe('EnvoySidecar', () => {
     });
     expect(cluster.typed_extension_protocol_options).toBeUndefined();
 
-    // the container declares exactly the ports the bootstrap opens
+    // the health listener forwards /ready, and nothing else, to the admin interface
+    expect(health.name).toBe('health');
+    expect(health.address.socket_address).toEqual({ address: '0.0.0.0', port_value: 15021 });
+    const [healthHcm] = health.filter_chains[0].filters;
+    expect(healthHcm.name).toBe('envoy.filters.network.http_connection_manager');
+    expect(healthHcm.typed_config.http_filters).toEqual(hcm.typed_config.http_filters);
+    expect(healthHcm.typed_config.route_config.virtual_hosts).toEqual([
+      { name: 'health', domains: ['*'], routes: [{ match: { path: '/ready' }, route: { cluster: 'admin' } }] },
+    ]);
+    expect(admin).toMatchObject({ name: 'admin', type: 'STATIC', connect_timeout: '1s' });
+    expect(admin.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address).toEqual({
+      address: '127.0.0.1',
+      port_value: 9000,
+    });
+
+    // the container declares exactly the ports the bootstrap opens on the pod IP
     const envoy = containerNamed(onlyPodSpec(manifests), 'envoy');
-    expect(envoy.ports.map((p: any) => p.containerPort)).toEqual([9000, 8443]);
+    expect(envoy.ports.map((p: any) => p.containerPort)).toEqual([8443, 15021]);
   });
 
   test.each([
@@ -178,6 +199,9 @@ describe('EnvoySidecar', () => {
     const container = containerNamed(spec, 'envoy');
     expect(container.args.slice(0, 2)).toEqual(['-c', '/etc/envoy/grpc.yaml']);
     expect(container.ports.map((p: any) => p.containerPort)).toEqual([9901, 15001, 15006]);
+    // the kubelet probes the admin interface of your configuration, on the pod IP
+    expect(container.startupProbe.httpGet).toEqual({ path: '/ready', port: 9901 });
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/ready', port: 9901 });
     expect(spec.volumes).toEqual([{ name: 'envoy-config', configMap: { name: 'envoy-grpc-config' } }]);
     expect(envoy.configPath).toBe('/etc/envoy/grpc.yaml');
     // an imported ConfigMap's content is unknown: no hash annotation
@@ -317,8 +341,30 @@ describe('EnvoySidecar', () => {
         "EnvoySidecar 'envoy': 'adminPort' 15001 is also a listener port; give the admin interface its own port",
       );
       expect(attach({}, 9901)).toThrow(
-        "EnvoySidecar 'envoy': the app's port 9901 is also an Envoy port (admin 9901, listener 15001); containers of " +
-          'a pod share one network, so give each its own port',
+        "EnvoySidecar 'envoy': the app's port 9901 is also an Envoy port (admin 9901, listener 15001, health 15021); " +
+          'containers of a pod share one network, so give each its own port',
+      );
+      expect(attach({}, 15021)).toThrow("EnvoySidecar 'envoy': the app's port 15021 is also an Envoy port");
+      expect(() => EnvoyConfig.bootstrap({ healthPort: 15001 })).toThrow(
+        "EnvoyConfig.bootstrap: 'healthPort' and 'listenerPort' are both 15001; give each its own port",
+      );
+      expect(attach({ adminPort: 15021 })).toThrow(
+        "EnvoySidecar 'envoy': 'adminPort' 15021 is also a listener port; give the admin interface its own port",
+      );
+    });
+
+    test("the app's port may not be an Envoy port with your own configuration either", () => {
+      const { chart, app } = appOf({ port: 15001 });
+      const cm = kplus.ConfigMap.fromConfigMapName(chart, 'cm', 'envoy-config');
+      expect(
+        () =>
+          new EnvoySidecar(chart, 'envoy', {
+            workload: app.workload,
+            config: EnvoyConfig.fromConfigMap(cm, { listenerPorts: [15001] }),
+          }),
+      ).toThrow(
+        "EnvoySidecar 'envoy': the app's port 15001 is also an Envoy port (admin 9901, listener 15001); containers " +
+          'of a pod share one network, so give each its own port',
       );
     });
 

@@ -96,7 +96,6 @@ const KNOWN_KEYS: { [section: string]: string[] } = {
     'Path',
     'HTTP_User',
     'HTTP_Passwd',
-    'HTTP_API_Key',
   ],
   'OUTPUT loki': [
     'Name',
@@ -336,6 +335,16 @@ describe('FluentBitSidecar rendering', () => {
     expect(get(sectionsOf(manifests, 'INPUT')[0], 'Path')).toBe('/logs/*.log');
   });
 
+  test('a long container name still gives DNS-1123 volume names', () => {
+    const name = `log-forwarder-${'x'.repeat(49)}`; // 63 characters
+    const spec = onlyPodSpec(synthValid(sidecar({ containerName: name }).chart));
+    expect(spec.volumes.map((v: any) => v.name)).toEqual([
+      'app-logs',
+      `${name.slice(0, 56)}-config`,
+      `${name.slice(0, 57)}-state`,
+    ]);
+  });
+
   test('env adds variables beside the generated ones', () => {
     const chart = sidecar({ env: { TZ: kplus.EnvValue.fromValue('UTC') } }).chart;
     const c = containerNamed(onlyPodSpec(synthValid(chart)), 'log-forwarder');
@@ -357,6 +366,61 @@ describe('FluentBitSidecar rendering', () => {
     expect(hashOf('a')).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(hashOf('a')).toBe(hashOf('a'));
     expect(hashOf('a')).not.toBe(hashOf('b'));
+  });
+});
+
+describe('namespaces', () => {
+  const inProduction = () => {
+    const chart = Testing.chart();
+    const app = new AppWorkload(chart, 'api', {
+      kind: WorkloadKind.deployment({ metadata: { namespace: 'production' } }),
+      container: { name: 'app', image: 'company/api:1.0.0', portNumber: 8080 },
+    });
+    return { chart, app, logs: SharedVolume.emptyDir(chart, 'app-logs') };
+  };
+
+  test("a generated ConfigMap is rendered in the workload's namespace, where the pod can mount it", () => {
+    const { chart, app, logs } = inProduction();
+    new FluentBitSidecar(chart, 'log-forwarder', { workload: app.workload, logVolume: logs, config: stdoutConfig() });
+    const manifests = synthValid(chart);
+    expect(only(manifests, 'Deployment').metadata.namespace).toBe('production');
+    expect(only(manifests, 'ConfigMap').metadata.namespace).toBe('production');
+  });
+
+  test('throws for a ConfigMap of your own in another namespace', () => {
+    const { chart, app, logs } = inProduction();
+    const cm = new kplus.ConfigMap(chart, 'cm', { metadata: { name: 'fluent-bit', namespace: 'tools' } });
+    expect(
+      () =>
+        new FluentBitSidecar(chart, 'log-forwarder', {
+          workload: app.workload,
+          logVolume: logs,
+          config: FluentBitConfig.fromConfigMap(cm),
+        }),
+    ).toThrow(
+      "FluentBitSidecar 'log-forwarder': the ConfigMap 'fluent-bit' is in namespace \"tools\" but the workload is " +
+        'in "production"; a pod mounts ConfigMaps of its own namespace only',
+    );
+  });
+
+  test('throws for an output credential from a Secret of another namespace', () => {
+    const { chart, app, logs } = inProduction();
+    const creds = new kplus.Secret(chart, 'creds', { metadata: { name: 'es-creds' } });
+    expect(
+      () =>
+        new FluentBitSidecar(chart, 'log-forwarder', {
+          workload: app.workload,
+          logVolume: logs,
+          config: FluentBitConfig.generate({
+            outputs: [
+              FluentBitOutput.elasticsearch({ host: 'es', httpUser: 'u', httpPassword: { secret: creds, key: 'p' } }),
+            ],
+          }),
+        }),
+    ).toThrow(
+      "FluentBitSidecar 'log-forwarder': the Secret 'es-creds' is in namespace \"default\" but the workload is in " +
+        '"production"; a pod reads Secrets of its own namespace only',
+    );
   });
 });
 
@@ -596,16 +660,6 @@ describe('outputs', () => {
         name: 'FLB_OUTPUT_1_HTTP_PASSWD',
         valueFrom: { secretKeyRef: { name: 'log-shipper-creds', key: 'password' } },
       },
-    ]);
-  });
-
-  test('elasticsearch with an API key from a Secret', () => {
-    const { output, env } = outputOf((chart) =>
-      FluentBitOutput.elasticsearch({ host: 'es', apiKey: { secret: secret(chart), key: 'api-key' } }),
-    );
-    expect(get(output, 'HTTP_API_Key')).toBe('${FLB_OUTPUT_1_HTTP_API_KEY}');
-    expect(env).toEqual([
-      { name: 'FLB_OUTPUT_1_HTTP_API_KEY', valueFrom: { secretKeyRef: { name: 'log-shipper-creds', key: 'api-key' } } },
     ]);
   });
 
@@ -1058,16 +1112,6 @@ describe('validation', () => {
 
   test('credential options that exclude each other or need TLS', () => {
     const creds = kplus.Secret.fromSecretName(Testing.chart(), 's', 'creds');
-    expect(() =>
-      FluentBitOutput.elasticsearch({
-        host: 'es',
-        httpUser: 'u',
-        httpPassword: { secret: creds, key: 'p' },
-        apiKey: { secret: creds, key: 'k' },
-      }),
-    ).toThrow(
-      "FluentBitOutput.elasticsearch: 'apiKey' and 'httpUser' exclude each other; authenticate with one of them",
-    );
     expect(() =>
       FluentBitOutput.loki({
         host: 'l',

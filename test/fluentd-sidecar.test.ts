@@ -218,6 +218,59 @@ describe('FluentdSidecar props', () => {
   });
 });
 
+describe('FluentdSidecar configuration ConfigMap', () => {
+  test('a ConfigMap defined in the app is hashed into the pod template, so a change rolls the pods', () => {
+    const hashOf = (conf: string) => {
+      const chart = Testing.chart();
+      const app = new AppWorkload(chart, 'api', { container: { image: 'company/api:1.0.0', portNumber: 8080 } });
+      new FluentdSidecar(chart, 'fluentd', {
+        workload: app.workload,
+        logVolume: SharedVolume.emptyDir(chart, 'logs'),
+        configMap: new kplus.ConfigMap(chart, 'cfg', { data: { 'fluent.conf': conf } }),
+      });
+      return only(synthValid(chart), 'Deployment').spec.template.metadata.annotations[
+        'checksum.cdk8s-pod-patterns/fluentd'
+      ];
+    };
+    expect(hashOf('<system>\n</system>\n')).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(hashOf('a')).not.toBe(hashOf('b'));
+  });
+
+  test('an imported ConfigMap has no hash annotation (its content is unknown)', () => {
+    const annotations = only(synthValid(fluentd().chart), 'Deployment').spec.template.metadata.annotations;
+    expect(annotations).toBeUndefined();
+  });
+
+  test('throws for a ConfigMap or an Elasticsearch password Secret of another namespace', () => {
+    const chart = Testing.chart();
+    const app = new AppWorkload(chart, 'api', {
+      kind: WorkloadKind.deployment({ metadata: { namespace: 'production' } }),
+      container: { image: 'company/api:1.0.0', portNumber: 8080 },
+    });
+    const logVolume = SharedVolume.emptyDir(chart, 'logs');
+    const elsewhere = new kplus.ConfigMap(chart, 'cfg', { metadata: { name: 'fluentd', namespace: 'tools' } });
+    expect(() => new FluentdSidecar(chart, 'a', { workload: app.workload, logVolume, configMap: elsewhere })).toThrow(
+      'FluentdSidecar \'a\': the ConfigMap \'fluentd\' is in namespace "tools" but the workload is in "production"; ' +
+        'a pod mounts ConfigMaps of its own namespace only',
+    );
+    const secret = new kplus.Secret(chart, 'es', { metadata: { name: 'es-creds', namespace: 'tools' } });
+    expect(
+      () =>
+        new FluentdSidecar(chart, 'b', {
+          workload: app.workload,
+          logVolume,
+          configMap: kplus.ConfigMap.fromConfigMapName(chart, 'imported', 'fluentd-config'),
+          elasticsearchHost: 'es',
+          elasticsearchUser: 'shipper',
+          elasticsearchPassword: { secret, key: 'password' },
+        }),
+    ).toThrow(
+      'FluentdSidecar \'b\': the Secret \'es-creds\' is in namespace "tools" but the workload is in "production"; ' +
+        'a pod reads Secrets of its own namespace only',
+    );
+  });
+});
+
 describe('FluentdSidecar validation', () => {
   test.each([
     [

@@ -91,16 +91,20 @@ describe('FlywayMigrationJob', () => {
   test('validation errors name the Job and the prop', () => {
     const { chart, base } = setup();
     expect(() => new FlywayMigrationJob(chart, 'a', { ...base, jdbcUrl: 'jdbc:postgresql://db/x;id' })).toThrow(
-      "FlywayMigrationJob 'a': 'jdbcUrl' must look like jdbc:<kind>://<host>[:<port>]/<database>",
+      "FlywayMigrationJob 'a': 'jdbcUrl' must look like jdbc:<kind>://<host>[:<port>]/<database>[?<key>=<value>&...] " +
+        "(for example jdbc:postgresql://postgres-svc:5432/users), with letters, digits, '.', '_' and '-' in names, " +
+        'got "jdbc:postgresql://db/x;id"',
     );
     expect(() => new FlywayMigrationJob(chart, 'b', { ...base, backoffLimit: -1 })).toThrow(
       "FlywayMigrationJob 'b': 'backoffLimit' must be a whole number from 0 to 100, got -1",
     );
     expect(() => new FlywayMigrationJob(chart, 'c', { ...base, containerName: 'Flyway' })).toThrow(
-      "FlywayMigrationJob 'c': 'containerName' must be a DNS-1123 label",
+      "FlywayMigrationJob 'c': 'containerName' must be a DNS-1123 label (lower-case letters, digits and '-', " +
+        'starting and ending with a letter or digit, at most 63 characters), got "Flyway"',
     );
     expect(() => new FlywayMigrationJob(chart, 'd', { ...base, image: 'flyway $(id)' })).toThrow(
-      "FlywayMigrationJob 'd': 'image' must be an image reference",
+      "FlywayMigrationJob 'd': 'image' must be an image reference such as 'busybox:1.36' or " +
+        '\'registry/name@sha256:...\', got "flyway $(id)"',
     );
   });
 });

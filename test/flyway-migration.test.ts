@@ -9,16 +9,10 @@ import {
   SharedVolume,
   WorkloadKind,
 } from '../lib';
-import { containerNamed, only, onlyPodSpec, synthValid } from './util/manifest';
+import { containerNamed, envOf, only, onlyPodSpec, synthValid } from './util/manifest';
 
 const URL = 'jdbc:postgresql://postgres-svc:5432/users';
 const OWNER = "FlywayMigration 'flyway-migrate'";
-
-function envOf(container: any): { [name: string]: any } {
-  const out: { [name: string]: any } = {};
-  for (const e of container.env ?? []) out[e.name] = e.value ?? e.valueFrom;
-  return out;
-}
 
 interface Setup {
   readonly chart: Chart;
@@ -262,6 +256,29 @@ describe('FlywayMigration', () => {
 
 describe('FlywayMigration concurrency warning', () => {
   const jdbc = (kind: string) => `jdbc:${kind}://db:5432/app`;
+  const warning = (workloadKind: string, jdbcKind: string) =>
+    `${OWNER}: the pods of this ${workloadKind} may run the migration at the same time. Flyway serialises ` +
+    'concurrent runs with a database lock only on PostgreSQL (advisory lock) and MySQL/MariaDB (named lock); ' +
+    `on '${jdbcKind}' two pods may migrate at once. Run the migration once per release instead ` +
+    '(FlywayMigrationJob, or an init step of a single Pod or Job)';
+
+  /** A migration against a `jdbcKind` database, on an AppWorkload of `kind`. */
+  function migrationOn(kind: WorkloadKind, jdbcKind: string): { chart: Chart; migration: FlywayMigration } {
+    const chart = Testing.chart();
+    const app = new AppWorkload(chart, 'm', {
+      kind,
+      container: { image: 'company/user-service:5.0.0', portNumber: 80 },
+    });
+    const credentials = kplus.Secret.fromSecretName(chart, 'db', 'credentials');
+    const migration = new FlywayMigration(chart, 'flyway-migrate', {
+      workload: app.workload,
+      jdbcUrl: jdbc(jdbcKind),
+      user: { secret: credentials, key: 'user' },
+      password: { secret: credentials, key: 'password' },
+      scripts: FlywayScripts.fromConfigMap(kplus.ConfigMap.fromConfigMapName(chart, 'sql', 'sql')),
+    });
+    return { chart, migration };
+  }
 
   test.each(['postgresql', 'mysql', 'mariadb'])('no warning for %s, whose lock Flyway takes', (kind) => {
     expect(render({ jdbcUrl: jdbc(kind) }).migration.warnings).toEqual([]);
@@ -280,11 +297,7 @@ describe('FlywayMigration concurrency warning', () => {
       password: { secret: credentials, key: 'password' },
       scripts: FlywayScripts.fromConfigMap(sql),
     });
-    const expected =
-      `${OWNER}: the pods of this Deployment may run the migration at the same time. Flyway serialises ` +
-      'concurrent runs with a database lock only on PostgreSQL (advisory lock) and MySQL/MariaDB (named lock); ' +
-      "on 'db2' two pods may migrate at once. Run the migration once per release instead " +
-      '(FlywayMigrationJob, or an init step of a single Pod or Job)';
+    const expected = warning('Deployment', 'db2');
     expect(migration.warnings).toEqual([expected]);
     expect(migration.lockMechanism).toBeUndefined();
 
@@ -302,36 +315,15 @@ describe('FlywayMigration concurrency warning', () => {
     ['Pod', WorkloadKind.pod({ restartPolicy: kplus.RestartPolicy.ON_FAILURE })],
     ['Job', WorkloadKind.job()],
   ])('no warning in a %s, whose migration runs once', (_name, kind) => {
-    const chart = Testing.chart();
-    const app = new AppWorkload(chart, 'm', { kind, container: { image: 'company/user-service:5.0.0' } });
-    const credentials = kplus.Secret.fromSecretName(chart, 'db', 'credentials');
-    const migration = new FlywayMigration(chart, 'flyway-migrate', {
-      workload: app.workload,
-      jdbcUrl: jdbc('db2'),
-      user: { secret: credentials, key: 'user' },
-      password: { secret: credentials, key: 'password' },
-      scripts: FlywayScripts.fromConfigMap(kplus.ConfigMap.fromConfigMapName(chart, 'sql', 'sql')),
-    });
+    const { chart, migration } = migrationOn(kind, 'db2');
     expect(migration.warnings).toEqual([]);
     synthValid(chart);
   });
 
   test('a warning in a StatefulSet too', () => {
-    const chart = Testing.chart();
-    const app = new AppWorkload(chart, 'm', {
-      kind: WorkloadKind.statefulSet(),
-      container: { image: 'x:1', portNumber: 80 },
-    });
-    const credentials = kplus.Secret.fromSecretName(chart, 'db', 'credentials');
-    const migration = new FlywayMigration(chart, 'flyway-migrate', {
-      workload: app.workload,
-      jdbcUrl: jdbc('redshift'),
-      user: { secret: credentials, key: 'user' },
-      password: { secret: credentials, key: 'password' },
-      scripts: FlywayScripts.fromConfigMap(kplus.ConfigMap.fromConfigMapName(chart, 'sql', 'sql')),
-    });
-    expect(migration.warnings[0]).toContain('this StatefulSet may run the migration at the same time');
-    expect(migration.warnings[0]).toContain("on 'redshift'");
+    const { migration } = migrationOn(WorkloadKind.statefulSet(), 'redshift');
+    expect(migration.warnings).toEqual([warning('StatefulSet', 'redshift')]);
+    expect(migration.composer.warnings).toEqual([warning('StatefulSet', 'redshift')]);
   });
 });
 
@@ -379,12 +371,20 @@ describe('FlywayMigration validation', () => {
         }),
     ).toThrow(`${OWNER}: 'password.key' must be a Secret key (letters, digits, '-', '_' and '.'), got "pass word"`);
     expect(attach({ user: { secret: setup().credentials, key: '$(id)' } })).toThrow(
-      `${OWNER}: 'user.key' must be a Secret key`,
+      `${OWNER}: 'user.key' must be a Secret key (letters, digits, '-', '_' and '.'), got "$(id)"`,
     );
   });
 
-  test.each(['sql', '/flyway/../etc', '/tmp', '/tmp/sql', '/'])('rejects locationsPath %j', (locationsPath) => {
-    expect(attach({ locationsPath })).toThrow(`${OWNER}: 'locationsPath' must`);
+  test.each([
+    ['sql', 'must be absolute (start with /)'],
+    ['/flyway/../etc', "must not contain '..', '.' or empty segments"],
+    ['/tmp', "must not be '/' or under /tmp (Flyway's scratch space)"],
+    ['/tmp/sql', "must not be '/' or under /tmp (Flyway's scratch space)"],
+    ['/', "must not be '/' or under /tmp (Flyway's scratch space)"],
+  ])('rejects locationsPath %j', (locationsPath, problem) => {
+    expect(attach({ locationsPath })).toThrow(
+      `${OWNER}: 'locationsPath' ${problem}, got ${JSON.stringify(locationsPath)}`,
+    );
   });
 
   test('locationsPath messages', () => {
@@ -404,7 +404,10 @@ describe('FlywayMigration validation', () => {
       `${OWNER}: 'settings' names must be upper-case Flyway environment variable names without the FLYWAY_ prefix ` +
         `(such as 'CONNECT_RETRIES'), got "connectRetries"`,
     );
-    expect(attach({ settings: { 'SCHEMAS;id': 'x' } })).toThrow(`${OWNER}: 'settings' names must be upper-case`);
+    expect(attach({ settings: { 'SCHEMAS;id': 'x' } })).toThrow(
+      `${OWNER}: 'settings' names must be upper-case Flyway environment variable names without the FLYWAY_ prefix ` +
+        `(such as 'CONNECT_RETRIES'), got "SCHEMAS;id"`,
+    );
     expect(attach({ settings: { PASSWORD: 'hunter2' } })).toThrow(
       `${OWNER}: 'settings' may not set PASSWORD; it is set from 'jdbcUrl', 'user', 'password' or 'locationsPath', got "PASSWORD"`,
     );
@@ -425,11 +428,17 @@ describe('FlywayMigration validation', () => {
           ...props(s),
           scripts: FlywayScripts.fromVolume(shared, { subPath: '../x' }),
         }),
-    ).toThrow(`${OWNER}: 'scripts subPath' must be a relative path of plain segments`);
+    ).toThrow(
+      `${OWNER}: 'scripts subPath' must be a relative path of plain segments (letters, digits, '.', '_', '-'; ` +
+        `no '..', no leading '/'), got "../x"`,
+    );
   });
 
   test('rejects a hostile image', () => {
-    expect(attach({ image: 'flyway/flyway:10 && id' })).toThrow(`${OWNER}: 'image' must be an image reference`);
+    expect(attach({ image: 'flyway/flyway:10 && id' })).toThrow(
+      `${OWNER}: 'image' must be an image reference such as 'busybox:1.36' or 'registry/name@sha256:...', ` +
+        'got "flyway/flyway:10 && id"',
+    );
   });
 
   test('every value reaches Flyway as one env value or one argument: nothing is parsed by a shell', () => {

@@ -2,16 +2,10 @@ import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AppWorkload, GitCloneContent, GitCloneContentProps, GitRef, SharedVolume, WorkloadKind } from '../lib';
-import { containerNamed, onlyPodSpec, synthValid } from './util/manifest';
+import { containerNamed, envOf, onlyPodSpec, synthValid } from './util/manifest';
 
 const REPO = 'https://github.com/company/website-content.git';
 const SHA = '0123456789abcdef0123456789abcdef01234567';
-
-function envOf(container: any): { [name: string]: any } {
-  const out: { [name: string]: any } = {};
-  for (const e of container.env ?? []) out[e.name] = e.value ?? e.valueFrom;
-  return out;
-}
 
 /** A chart with an nginx Deployment (plain cdk8s-plus) to attach to. */
 function nginx(): { chart: any; deployment: kplus.Deployment } {
@@ -239,7 +233,10 @@ describe('GitCloneContent validation', () => {
   });
 
   test('GitRef.tag rejects a hostile name', () => {
-    expect(() => GitRef.tag('v1`id`')).toThrow("GitRef.tag: 'name' must be a git branch or tag name");
+    expect(() => GitRef.tag('v1`id`')).toThrow(
+      "GitRef.tag: 'name' must be a git branch or tag name (letters, digits, '.', '_', '-' and '/'; no '..', " +
+        "no leading '-' or '.', not ending in '/', '.' or '.lock'), got \"v1`id`\"",
+    );
   });
 
   test.each(['abc1234', SHA.toUpperCase(), `${SHA};id`, `${SHA}0`])('GitRef.commit rejects %j', (sha) => {
@@ -264,6 +261,12 @@ describe('GitCloneContent validation', () => {
     expect(attach({ mountPath: 'html' })).toThrow(`${owner}: 'mountPath' must be absolute (start with /), got "html"`);
   });
 
+  test("rejects mounting the content over the app container's root", () => {
+    expect(attach({ mountPath: '/' })).toThrow(
+      `${owner}: 'mountPath' must not be '/', got "/"; use a directory such as '/usr/share/nginx/html'`,
+    );
+  });
+
   test('rejects a hostile tokenUsername', () => {
     expect(attach({ tokenUsername: 'x"; id; "' })).toThrow(
       `${owner}: 'tokenUsername' must be a user name of letters, digits, '.', '_', '@' and '-', got "x\\"; id; \\""`,
@@ -278,7 +281,10 @@ describe('GitCloneContent validation', () => {
   });
 
   test('rejects a container name that is not a DNS label', () => {
-    expect(attach({ containerName: 'Git_Clone' })).toThrow(`${owner}: 'containerName' must be a DNS-1123 label`);
+    expect(attach({ containerName: 'Git_Clone' })).toThrow(
+      `${owner}: 'containerName' must be a DNS-1123 label (lower-case letters, digits and '-', starting and ending ` +
+        'with a letter or digit, at most 63 characters), got "Git_Clone"',
+    );
   });
 
   test('rejects a hostile image', () => {

@@ -1,4 +1,4 @@
-import { compareWithSeed } from './util/seed-compare';
+import { cdk8sPlusPodDefaults, compareWithSeed, without } from './util/seed-compare';
 
 describe('compareWithSeed', () => {
   const seed = { kind: 'Pod', spec: { containers: [{ name: 'app', image: 'a:1', args: ['x'] }] } };
@@ -25,5 +25,13 @@ describe('compareWithSeed', () => {
         added: { 'spec.containers[app].extra': 'safe default' },
       }),
     ).toEqual([]);
+  });
+
+  test('the shared default lists address a Pod or a pod template, and `without` drops only listed entries', () => {
+    expect(Object.keys(cdk8sPlusPodDefaults(''))).toContain('spec.dnsPolicy');
+    expect(Object.keys(cdk8sPlusPodDefaults(''))).toContain('metadata.labels.cdk8s.io/metadata.addr');
+    expect(Object.keys(cdk8sPlusPodDefaults('spec.template'))).toContain('spec.template.spec.dnsPolicy');
+    expect(Object.keys(without(cdk8sPlusPodDefaults(''), 'spec.restartPolicy'))).not.toContain('spec.restartPolicy');
+    expect(() => without(cdk8sPlusPodDefaults(''), 'spec.nope')).toThrow('without: no entry spec.nope');
   });
 });

@@ -2,7 +2,7 @@ import { Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AppWorkload, SharedVolume, VaultSecretField, VaultSecrets, VaultSecretsProps, WorkloadKind } from '../lib';
-import { containerNamed, only, onlyPodSpec, synthValid } from './util/manifest';
+import { containerNamed, envOf, only, onlyPodSpec, synthValid } from './util/manifest';
 
 const OWNER = "VaultSecrets 'vault'";
 const SECRETS: VaultSecretField[] = [
@@ -46,10 +46,6 @@ function attempt(options: Options = {}, workloadProps: kplus.DeploymentProps = {
 
 function specOf(chart: any) {
   return onlyPodSpec(synthValid(chart));
-}
-
-function envOf(container: any): { [name: string]: string } {
-  return Object.fromEntries((container.env ?? []).map((e: any) => [e.name, e.value]));
 }
 
 describe('VaultSecrets', () => {
@@ -388,7 +384,9 @@ describe('VaultSecrets validation', () => {
       `${OWNER}: 'secrets' must list 1 to 100 secret fields, got 0; split larger sets over several VaultSecrets`,
     );
     const many = Array.from({ length: 101 }, (_, i) => ({ path: 'secret/a', field: 'f', fileName: `f${i}` }));
-    expect(attempt({ secrets: many })).toThrow(`${OWNER}: 'secrets' must list 1 to 100 secret fields, got 101`);
+    expect(attempt({ secrets: many })).toThrow(
+      `${OWNER}: 'secrets' must list 1 to 100 secret fields, got 101; split larger sets over several VaultSecrets`,
+    );
   });
 
   test.each([

@@ -1,18 +1,12 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { AppWorkload, ConfigCheck, SharedVolume, WaitForService, WaitTarget, WorkloadKind } from '../lib';
-import { containerNamed, only, onlyPodSpec, synthValid } from './util/manifest';
+import { containerNamed, envOf, only, onlyPodSpec, synthValid } from './util/manifest';
 
 function appOn(chart: Chart): AppWorkload {
   return new AppWorkload(chart, 'orders', {
     container: { name: 'order-service', image: 'company/order-service:3.4.1', portNumber: 8080 },
   });
-}
-
-function envOf(container: any): { [name: string]: string } {
-  const env: { [name: string]: string } = {};
-  for (const e of container.env ?? []) env[e.name] = e.value;
-  return env;
 }
 
 function waitStep(chart: Chart, name: string): any {
@@ -108,24 +102,17 @@ describe('WaitForService', () => {
     }
   });
 
-  test('intervalSeconds sets the pause between attempts', () => {
+  test.each([
+    ['intervalSeconds', 3, 'WAIT_INTERVAL_SECONDS'],
+    ['attemptTimeoutSeconds', 5, 'WAIT_ATTEMPT_TIMEOUT_SECONDS'],
+  ])('%s %p reaches the script as %s', (prop, value, variable) => {
     const chart = Testing.chart();
     new WaitForService(chart, 'wait-db', {
       workload: appOn(chart).workload,
       targets: [WaitTarget.tcp('postgres-svc', 5432)],
-      intervalSeconds: 3,
+      [prop]: value,
     });
-    expect(envOf(waitStep(chart, 'wait-db')).WAIT_INTERVAL_SECONDS).toBe('3');
-  });
-
-  test('attemptTimeoutSeconds bounds each attempt', () => {
-    const chart = Testing.chart();
-    new WaitForService(chart, 'wait-db', {
-      workload: appOn(chart).workload,
-      targets: [WaitTarget.tcp('postgres-svc', 5432)],
-      attemptTimeoutSeconds: 5,
-    });
-    expect(envOf(waitStep(chart, 'wait-db')).WAIT_ATTEMPT_TIMEOUT_SECONDS).toBe('5');
+    expect(envOf(waitStep(chart, 'wait-db'))[variable]).toBe(String(value));
   });
 
   test('deadlineSeconds sets a deadline; without it the step waits for ever', () => {
@@ -210,7 +197,12 @@ describe('WaitForService', () => {
       targets: [WaitTarget.tcp('b', 1)],
       after: [elsewhere],
     });
-    expect(() => Testing.synth(chart)).toThrow("'wait-db' is declared to run after 'elsewhere'");
+    expect(() => Testing.synth(chart)).toThrow(
+      'Validation failed with the following errors:\n' +
+        "  [test/web/Workload/PodComposer] PodComposer 'test/web/Workload': 'wait-db' is declared to run after " +
+        "'elsewhere', which is not an init step or native sidecar of this pod; add 'elsewhere' to the same " +
+        "workload or remove it from 'after'",
+    );
   });
 
   test('works in a Job (init steps are fine in pods that run to completion)', () => {
@@ -405,7 +397,10 @@ describe('WaitForService', () => {
     test.each(['db; touch /tmp/pwned', 'db$(touch /tmp/pwned)', 'db`id`', "db'x", 'db\ntouch /tmp/pwned', 'db"x'])(
       'tcp host %j',
       (host) => {
-        expect(() => WaitTarget.tcp(host, 5432)).toThrow(/^WaitTarget\.tcp: 'host' must be a host name/);
+        expect(() => WaitTarget.tcp(host, 5432)).toThrow(
+          "WaitTarget.tcp: 'host' must be a host name (DNS-1123, such as 'postgres-svc' or " +
+            `'db.prod.svc.cluster.local') or an IPv4 address, got ${JSON.stringify(host)}`,
+        );
       },
     );
 
@@ -418,7 +413,8 @@ describe('WaitForService', () => {
       'http://api/"x"',
     ])('http url %j', (url) => {
       expect(() => WaitTarget.http(url)).toThrow(
-        /^WaitTarget\.http: 'url' must be a http or https URL without credentials/,
+        "WaitTarget.http: 'url' must be a http or https URL without credentials, quotes, spaces or shell " +
+          `characters (for example http://service:8080/path), got ${JSON.stringify(url)}`,
       );
     });
 

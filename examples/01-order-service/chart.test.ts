@@ -1,21 +1,16 @@
 import { Testing } from 'cdk8s';
 import { build } from './chart';
 import { containerNamed, only, synthValid } from '../../test/util/manifest';
-import { compareWithSeed, loadSeed } from '../../test/util/seed-compare';
+import {
+  cdk8sPlusAppContainerDefaults,
+  cdk8sPlusDeploymentDefaults,
+  cdk8sPlusPodDefaults,
+  compareWithSeed,
+  loadSeed,
+  scriptStepDefaults,
+} from '../../test/util/seed-compare';
 
 const POD = 'spec.template.spec';
-
-/** Fields every wait step gets beyond the seed: its settings and the library's safe defaults. */
-function waitStepAdditions(name: string): { [path: string]: string } {
-  return {
-    [`${POD}.initContainers[${name}].env`]: 'target and timings reach the script as env vars, never inside its text',
-    [`${POD}.initContainers[${name}].imagePullPolicy`]: 'pinned tag: IfNotPresent',
-    [`${POD}.initContainers[${name}].terminationMessagePolicy`]:
-      'helper default: the log tail becomes the termination message',
-    [`${POD}.initContainers[${name}].resources`]: 'explicit small requests and limits (10m/16Mi, 50m/32Mi)',
-    [`${POD}.initContainers[${name}].securityContext`]: 'non-root (65534), read-only root FS, no capabilities',
-  };
-}
 
 describe('example 01-order-service', () => {
   test('synthesizes valid manifests', () => {
@@ -44,25 +39,12 @@ describe('example 01-order-service', () => {
         [`${POD}.initContainers[wait-for-redis].command`]: 'generated wait script (values in env)',
       },
       added: {
-        ...waitStepAdditions('wait-for-postgres'),
-        ...waitStepAdditions('wait-for-redis'),
-        // cdk8s-plus-28 defaults for the Deployment, its pod and the app container
-        'spec.minReadySeconds': 'cdk8s-plus default (the Kubernetes default)',
-        'spec.progressDeadlineSeconds': 'cdk8s-plus default (the Kubernetes default)',
-        'spec.strategy': 'cdk8s-plus default rolling update (the Kubernetes default)',
-        'spec.template.metadata.labels.cdk8s.io/metadata.addr':
-          "cdk8s-plus's address label, added even with select: false",
-        [`${POD}.automountServiceAccountToken`]: 'cdk8s-plus default: no API token in the pod',
-        [`${POD}.containers[order-service].imagePullPolicy`]: 'cdk8s-plus default',
-        [`${POD}.containers[order-service].resources`]: 'cdk8s-plus default requests and limits',
-        [`${POD}.containers[order-service].securityContext`]: 'cdk8s-plus default security context',
-        [`${POD}.containers[order-service].startupProbe`]: 'cdk8s-plus adds a TCP startup probe on the app port',
-        [`${POD}.dnsPolicy`]: 'cdk8s-plus default (the Kubernetes default)',
-        [`${POD}.hostNetwork`]: 'cdk8s-plus default (the Kubernetes default)',
-        [`${POD}.restartPolicy`]: 'cdk8s-plus default (the Kubernetes default)',
-        [`${POD}.securityContext`]: 'cdk8s-plus default pod security context',
-        [`${POD}.setHostnameAsFQDN`]: 'cdk8s-plus default (the Kubernetes default)',
-        [`${POD}.terminationGracePeriodSeconds`]: 'cdk8s-plus default (the Kubernetes default)',
+        ...scriptStepDefaults(`${POD}.initContainers[wait-for-postgres]`),
+        ...scriptStepDefaults(`${POD}.initContainers[wait-for-redis]`),
+        ...cdk8sPlusAppContainerDefaults(`${POD}.containers[order-service]`),
+        ...cdk8sPlusDeploymentDefaults(),
+        // the address label is added even with select: false
+        ...cdk8sPlusPodDefaults('spec.template'),
       },
     });
     expect(differences).toEqual([]);

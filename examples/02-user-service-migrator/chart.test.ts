@@ -1,6 +1,13 @@
 import { Testing } from 'cdk8s';
 import { containerNamed, only, synthValid } from '../../test/util/manifest';
-import { compareWithSeed, loadSeed } from '../../test/util/seed-compare';
+import {
+  cdk8sPlusAppContainerDefaults,
+  cdk8sPlusPodDefaults,
+  compareWithSeed,
+  helperContainerDefaults,
+  loadSeed,
+  without,
+} from '../../test/util/seed-compare';
 import { build } from './chart';
 
 const FLYWAY = 'spec.initContainers[flyway-migrate]';
@@ -27,25 +34,15 @@ test('02-user-service-migrator rebuilds the seed with FlywayMigration, credentia
       [`${FLYWAY}.env[FLYWAY_LOCATIONS]`]: 'filesystem:/flyway/sql, as in the seed',
       [`${FLYWAY}.env[JAVA_TOOL_OPTIONS]`]: "the JVM's temp dir and user.home on the writable /tmp emptyDir",
       [`${FLYWAY}.env[HOME]`]: 'HOME on the writable /tmp emptyDir (the root file system is read-only)',
-      [`${FLYWAY}.imagePullPolicy`]: 'pinned tag: pull only when missing',
-      [`${FLYWAY}.terminationMessagePolicy`]: 'helper default: the log tail becomes the termination message',
+      ...helperContainerDefaults(FLYWAY),
       [`${FLYWAY}.resources`]: 'JVM-sized requests and limits (100m/256Mi, 500m/512Mi)',
-      [`${FLYWAY}.securityContext`]: 'uid 65534, read-only root file system, no capabilities, RuntimeDefault seccomp',
       [`${FLYWAY}.volumeMounts[migrations].readOnly`]: 'Flyway only reads its scripts',
       [`${FLYWAY}.volumeMounts[flyway-migrate-tmp]`]: 'a small writable /tmp for the JVM',
       'spec.volumes[flyway-migrate-tmp]': 'the /tmp emptyDir, limited to 64Mi',
       'metadata.annotations': 'a hash of the flyway-sql-scripts ConfigMap (a change of the scripts is visible)',
-      'metadata.labels.cdk8s.io/metadata.addr': 'cdk8s-plus always labels the pod',
-      [`${APP}.imagePullPolicy`]: 'cdk8s-plus default',
-      [`${APP}.resources`]: 'cdk8s-plus default requests and limits',
-      [`${APP}.securityContext`]: 'cdk8s-plus default hardening (non-root, read-only root file system)',
-      [`${APP}.startupProbe`]: 'cdk8s-plus adds a TCP startup probe on the container port',
-      'spec.automountServiceAccountToken': 'cdk8s-plus default: no service account token in the pod',
-      'spec.dnsPolicy': 'cdk8s-plus default (the Kubernetes default, explicit)',
-      'spec.hostNetwork': 'cdk8s-plus default (the Kubernetes default, explicit)',
-      'spec.securityContext': 'cdk8s-plus pod security context (runAsNonRoot)',
-      'spec.setHostnameAsFQDN': 'cdk8s-plus default (the Kubernetes default, explicit)',
-      'spec.terminationGracePeriodSeconds': 'cdk8s-plus default (the Kubernetes default, explicit)',
+      ...cdk8sPlusAppContainerDefaults(APP),
+      // the seed sets restartPolicy: OnFailure, and so does the example
+      ...without(cdk8sPlusPodDefaults(''), 'spec.restartPolicy'),
     },
   });
   expect(differences).toEqual([]);

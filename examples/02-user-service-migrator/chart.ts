@@ -7,6 +7,7 @@ import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { AppWorkload, FlywayMigration, FlywayScripts, WorkloadKind } from '../../lib';
 
+/** Builds the user-service-migrator chart. */
 export function build(app: App): Chart {
   const chart = new Chart(app, '02-user-service-migrator');
   const namespace = 'production';

@@ -1,6 +1,13 @@
 import { Testing } from 'cdk8s';
 import { only, onlyPodSpec, containerNamed, synthValid } from '../../test/util/manifest';
-import { compareWithSeed, loadSeed } from '../../test/util/seed-compare';
+import {
+  cdk8sPlusAppContainerDefaults,
+  cdk8sPlusDeploymentDefaults,
+  cdk8sPlusPodDefaults,
+  compareWithSeed,
+  helperContainerDefaults,
+  loadSeed,
+} from '../../test/util/seed-compare';
 import { build } from './chart';
 
 const CLONE = 'spec.template.spec.initContainers[git-clone]';
@@ -34,30 +41,18 @@ test('03-nginx-static rebuilds the seed with GitCloneContent, without its token 
       [`${CLONE}.env[GIT_CONFIG_COUNT]`]: 'the credential helper, set through the environment rather than argv',
       [`${CLONE}.env[GIT_CONFIG_KEY_0]`]: 'the credential helper, set through the environment rather than argv',
       [`${CLONE}.env[GIT_CONFIG_VALUE_0]`]: 'the credential helper, which names $CLONE_TOKEN but never holds it',
-      [`${CLONE}.imagePullPolicy`]: 'pinned tag: pull only when missing',
-      [`${CLONE}.terminationMessagePolicy`]: 'helper default: the log tail becomes the termination message',
+      ...helperContainerDefaults(CLONE),
       [`${CLONE}.resources`]: 'explicit small requests and limits for the helper',
-      [`${CLONE}.securityContext`]: 'uid 65534, read-only root file system, no capabilities, RuntimeDefault seccomp',
       [`${CLONE}.volumeMounts[web-content].readOnly`]: 'the producer mounts the content volume read-write, explicitly',
       [`${CLONE}.volumeMounts[git-clone-scratch]`]: 'scratch space (HOME, git metadata) outside the served volume',
       [`${POD}.volumes[git-clone-scratch]`]: 'the scratch emptyDir',
       [`${NGINX}.volumeMounts[web-content].readOnly`]: 'the app mounts the content read-only',
-      [`${NGINX}.imagePullPolicy`]: 'cdk8s-plus default',
-      [`${NGINX}.resources`]: 'cdk8s-plus default requests and limits',
+      ...cdk8sPlusAppContainerDefaults(NGINX),
       [`${NGINX}.securityContext`]:
         'cdk8s-plus defaults, relaxed for the root nginx image (no escalation, not privileged)',
-      [`${NGINX}.startupProbe`]: 'cdk8s-plus adds a TCP startup probe on the container port',
-      [`${POD}.automountServiceAccountToken`]: 'cdk8s-plus default: no service account token in the pod',
-      [`${POD}.dnsPolicy`]: 'cdk8s-plus default (the Kubernetes default, explicit)',
-      [`${POD}.hostNetwork`]: 'cdk8s-plus default (the Kubernetes default, explicit)',
-      [`${POD}.restartPolicy`]: 'cdk8s-plus default (the Kubernetes default, explicit)',
+      ...cdk8sPlusDeploymentDefaults(),
+      ...cdk8sPlusPodDefaults('spec.template'),
       [`${POD}.securityContext`]: 'cdk8s-plus pod security context (runAsNonRoot relaxed for nginx)',
-      [`${POD}.setHostnameAsFQDN`]: 'cdk8s-plus default (the Kubernetes default, explicit)',
-      [`${POD}.terminationGracePeriodSeconds`]: 'cdk8s-plus default (the Kubernetes default, explicit)',
-      'spec.template.metadata.labels.cdk8s.io/metadata.addr': 'cdk8s-plus always labels the pod template',
-      'spec.minReadySeconds': 'cdk8s-plus default (the Kubernetes default, explicit)',
-      'spec.progressDeadlineSeconds': 'cdk8s-plus default (the Kubernetes default, explicit)',
-      'spec.strategy': 'cdk8s-plus default rolling update (the Kubernetes default, explicit)',
     },
   });
   expect(differences).toEqual([]);

@@ -7,6 +7,7 @@ import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { AppWorkload, GitCloneContent, SharedVolume, WorkloadKind } from '../../lib';
 
+/** Builds the nginx-static chart. */
 export function build(app: App): Chart {
   const chart = new Chart(app, '03-nginx-static');
   const labels = { app: 'nginx-static' };

@@ -1,6 +1,12 @@
 import { App } from 'cdk8s';
 import { containerNamed, only, synthValid } from '../../test/util/manifest';
-import { compareWithSeed, loadSeed } from '../../test/util/seed-compare';
+import {
+  cdk8sPlusAppContainerDefaults,
+  cdk8sPlusPodDefaults,
+  compareWithSeed,
+  helperContainerDefaults,
+  loadSeed,
+} from '../../test/util/seed-compare';
 import { build } from './chart';
 
 const INIT = 'spec.initContainers[vault-fetch-secrets]';
@@ -32,31 +38,19 @@ describe('04-payment-service', () => {
         'spec.volumes[vault-ca]': 'renamed vault-fetch-secrets-ca',
       },
       added: {
-        // cdk8s-plus's own address label on every object it makes.
-        'metadata.labels': 'cdk8s-plus address label',
+        ...cdk8sPlusPodDefaults(''),
         // cdk8s-plus defaults to false; the Vault login needs the service account token.
         'spec.automountServiceAccountToken': 'the token the Vault login uses',
-        // cdk8s-plus pod defaults, made explicit.
-        'spec.dnsPolicy': 'cdk8s-plus default',
-        'spec.hostNetwork': 'cdk8s-plus default',
-        'spec.restartPolicy': 'cdk8s-plus default',
-        'spec.securityContext': 'cdk8s-plus default (runAsNonRoot)',
-        'spec.setHostnameAsFQDN': 'cdk8s-plus default',
-        'spec.terminationGracePeriodSeconds': 'cdk8s-plus default',
-        // The app container: cdk8s-plus defaults (pull policy, resources, hardened securityContext, a TCP
-        // startup probe on its port), plus runAsUser 10001, which makes VaultSecrets write the files for
-        // that user alone.
-        [`${APP}.imagePullPolicy`]: 'cdk8s-plus default',
-        [`${APP}.resources`]: 'cdk8s-plus default',
+        // The app container: cdk8s-plus defaults, plus runAsUser 10001, which makes VaultSecrets write the
+        // files for that user alone.
+        ...cdk8sPlusAppContainerDefaults(APP),
         [`${APP}.securityContext`]: 'cdk8s-plus hardening, plus runAsUser 10001 (the files are its alone)',
-        [`${APP}.startupProbe`]: 'cdk8s-plus default for a container with a port',
         // The init step: every value reaches the script as an env var (VAULT_ADDR and VAULT_CACERT are
         // unchanged), HOME is a small writable emptyDir (the root file system is read-only), small
         // explicit resources, non-root as the app's user, and the secrets volume mounted read-write
         // explicitly.
+        ...helperContainerDefaults(INIT),
         [`${INIT}.env`]: 'role, auth mount, token path, directory, file mode and each secret field as env',
-        [`${INIT}.imagePullPolicy`]: 'helper default',
-        [`${INIT}.terminationMessagePolicy`]: 'helper default: the log tail becomes the termination message',
         [`${INIT}.resources`]: 'small explicit resources',
         [`${INIT}.securityContext`]: 'non-root (uid 10001, the app user), read-only root, no capabilities',
         [`${INIT}.volumeMounts[secrets-vol].readOnly`]: 'the producer mounts read-write explicitly',

@@ -6,6 +6,7 @@ import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { AppWorkload, SharedVolume, VaultSecrets, WorkloadKind } from '../../lib';
 
+/** Builds the payment-service chart. */
 export function build(app: App): Chart {
   const chart = new Chart(app, '04-payment-service');
 

@@ -1,6 +1,13 @@
 import { App } from 'cdk8s';
 import { containerNamed, only, podSpecOf, synthValid } from '../../test/util/manifest';
-import { compareWithSeed, loadSeed } from '../../test/util/seed-compare';
+import {
+  cdk8sPlusAppContainerDefaults,
+  cdk8sPlusDeploymentDefaults,
+  cdk8sPlusPodDefaults,
+  compareWithSeed,
+  helperContainerDefaults,
+  loadSeed,
+} from '../../test/util/seed-compare';
 import { build } from './chart';
 
 const POD = 'spec.template.spec';
@@ -25,28 +32,13 @@ test('05-api-server matches the seed, except for the listed differences', () => 
     compareWithSeed(loadSeed('05-api-server.yaml'), ours, {
       changed: {},
       added: {
-        // cdk8s-plus Deployment defaults, written out explicitly
-        'spec.minReadySeconds': 'cdk8s-plus default',
-        'spec.progressDeadlineSeconds': 'cdk8s-plus default',
-        'spec.strategy': 'cdk8s-plus default: RollingUpdate 25%/25%',
-        'spec.template.metadata.labels.cdk8s.io/metadata.addr': 'cdk8s-plus pod label (for its own selectors)',
-        // cdk8s-plus pod defaults
-        [`${POD}.automountServiceAccountToken`]: 'cdk8s-plus secure default: no API token in the pod',
-        [`${POD}.dnsPolicy`]: 'cdk8s-plus default (the Kubernetes default, written out)',
-        [`${POD}.hostNetwork`]: 'cdk8s-plus default (the Kubernetes default, written out)',
-        [`${POD}.restartPolicy`]: 'cdk8s-plus default (the Kubernetes default, written out)',
-        [`${POD}.securityContext`]: 'cdk8s-plus secure default: runAsNonRoot for the pod',
-        [`${POD}.setHostnameAsFQDN`]: 'cdk8s-plus default (the Kubernetes default, written out)',
-        [`${POD}.terminationGracePeriodSeconds`]: 'cdk8s-plus default (the Kubernetes default, written out)',
-        // the app container: cdk8s-plus defaults
-        [`${APP}.imagePullPolicy`]: 'cdk8s-plus default',
-        [`${APP}.resources`]: 'cdk8s-plus default requests and limits (the seed sets none for the app)',
-        [`${APP}.securityContext`]: 'cdk8s-plus secure default; the app writes only to the log volume',
-        [`${APP}.startupProbe`]: 'cdk8s-plus adds a TCP startup probe on the app port',
+        ...cdk8sPlusDeploymentDefaults(),
+        ...cdk8sPlusPodDefaults('spec.template'),
+        ...cdk8sPlusAppContainerDefaults(APP),
         [`${APP}.volumeMounts[log-volume].readOnly`]: 'explicit: the app is the producer of the log files',
-        // the Fluentd sidecar
-        [`${FLUENTD}.imagePullPolicy`]: 'helper containers pull a pinned tag only when missing',
-        [`${FLUENTD}.terminationMessagePolicy`]: 'helper default: the log tail becomes the termination message',
+        // the Fluentd sidecar: the seed's resources, the helper defaults with a writable root file system, and a
+        // state volume of its own
+        ...helperContainerDefaults(FLUENTD),
         [`${FLUENTD}.securityContext`]:
           'non-root (65534) with no capabilities: a sidecar reads only the shared volume; the root file system ' +
           "stays writable because Ruby needs the image's sticky /tmp (see FluentdSidecar.readOnlyRootFilesystem)",

@@ -1,6 +1,13 @@
 import { App } from 'cdk8s';
 import { containerNamed, only, synthValid } from '../../test/util/manifest';
-import { compareWithSeed, loadSeed } from '../../test/util/seed-compare';
+import {
+  cdk8sPlusAppContainerDefaults,
+  cdk8sPlusDeploymentDefaults,
+  cdk8sPlusPodDefaults,
+  compareWithSeed,
+  helperContainerDefaults,
+  loadSeed,
+} from '../../test/util/seed-compare';
 import { build } from './chart';
 
 describe('07-internal-dashboard', () => {
@@ -49,34 +56,20 @@ describe('07-internal-dashboard', () => {
         [`${proxy}.ports[0].containerPort`]: 'seed port 4180',
         [`${proxy}.ports[0].protocol`]: 'explicit TCP',
         [`${proxy}.restartPolicy`]: 'Always: what makes it a native sidecar',
-        [`${proxy}.imagePullPolicy`]: 'explicit IfNotPresent for a pinned tag',
-        [`${proxy}.terminationMessagePolicy`]: 'helper default: the log tail becomes the termination message',
+        ...helperContainerDefaults(proxy),
         [`${proxy}.startupProbe`]: '/ping: Grafana starts once the proxy is up',
         [`${proxy}.livenessProbe`]: '/ping',
         [`${proxy}.readinessProbe`]: '/ready',
         [`${proxy}.resources`]: 'small explicit requests and limits (the seed sets none)',
-        [`${proxy}.securityContext`]: 'helper default: non-root, no privilege escalation, read-only root file system',
         // Grafana trusts the identity header only from the proxy beside it (the loopback), not from a client
         // that reaches its port directly.
         [`${grafana}.env[GF_AUTH_PROXY_WHITELIST]`]: 'identity header accepted only from localhost',
         // cdk8s-plus defaults for the app container. Its read-only root file system default is turned off:
         // Grafana writes its database under /var/lib/grafana, as in the seed.
-        [`${grafana}.imagePullPolicy`]: 'cdk8s-plus default',
-        [`${grafana}.resources`]: 'cdk8s-plus default requests and limits (the seed sets none)',
-        [`${grafana}.securityContext`]: 'cdk8s-plus default: non-root, no privilege escalation',
-        [`${grafana}.startupProbe`]: 'cdk8s-plus default: TCP startup probe on the app port',
-        // cdk8s-plus Deployment and pod defaults.
-        'spec.minReadySeconds': 'cdk8s-plus default (the Kubernetes default, made explicit)',
-        'spec.progressDeadlineSeconds': 'cdk8s-plus default (the Kubernetes default, made explicit)',
-        'spec.strategy': 'cdk8s-plus default rolling update (the Kubernetes default, made explicit)',
-        'spec.template.metadata.labels.cdk8s.io/metadata.addr': 'cdk8s-plus address label',
-        'spec.template.spec.automountServiceAccountToken': 'cdk8s-plus default: no service account token mounted',
-        'spec.template.spec.dnsPolicy': 'cdk8s-plus default (the Kubernetes default, made explicit)',
-        'spec.template.spec.hostNetwork': 'cdk8s-plus default (the Kubernetes default, made explicit)',
-        'spec.template.spec.restartPolicy': 'cdk8s-plus default (the Kubernetes default, made explicit)',
-        'spec.template.spec.securityContext': 'cdk8s-plus default: non-root pod security context',
-        'spec.template.spec.setHostnameAsFQDN': 'cdk8s-plus default (the Kubernetes default, made explicit)',
-        'spec.template.spec.terminationGracePeriodSeconds': 'cdk8s-plus default (30 s, the Kubernetes default)',
+        ...cdk8sPlusAppContainerDefaults(grafana),
+        [`${grafana}.securityContext`]: 'cdk8s-plus default: non-root, no privilege escalation (writable root FS)',
+        ...cdk8sPlusDeploymentDefaults(),
+        ...cdk8sPlusPodDefaults('spec.template'),
       },
     });
     expect(problems).toEqual([]);

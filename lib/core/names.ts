@@ -164,3 +164,16 @@ export function checkImage(owner: string, prop: string, value: string): string {
   }
   return value;
 }
+
+/** True when the value is a DNS-1123 label (and not an unresolved token). */
+export function isDnsLabel(value: string): boolean {
+  return !isUnresolved(value) && value.length <= 63 && DNS_LABEL.test(value);
+}
+
+/**
+ * A DNS-1123 label for something a helper owns, such as its volumes: `<base>-<suffix>`, with `base` cut short
+ * so that the whole fits in 63 characters (`log-forwarder-state`).
+ */
+export function derivedName(base: string, suffix: string): string {
+  return `${base.slice(0, 62 - suffix.length)}-${suffix}`;
+}

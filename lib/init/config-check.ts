@@ -4,6 +4,7 @@ import { checkAbsolutePath, checkRelativePath } from '../core/names';
 import { InitStep } from '../core/pod-composer';
 import { PodPattern, PodPatternProps } from '../core/pod-pattern';
 import { mib } from '../core/render';
+import { shellPreamble } from '../core/shell';
 import { SharedVolume } from '../core/shared-volume';
 
 /** Props for `ConfigCheck`. */
@@ -44,24 +45,19 @@ const DEFAULT_RESOURCES: kplus.ContainerResources = {
  * relative name per line) and CONFIG_REQUIRE_NON_EMPTY ('true' or 'false'). One log line per file; on
  * failure a summary on stderr and, when the kubelet provides it, in the termination message.
  */
-const CONFIG_CHECK_SCRIPT = `set -u
-die() {
-  printf 'config-check: %s\\n' "$2" >&2
-  if [ -w /dev/termination-log ]; then printf '%s\\n' "$2" >/dev/termination-log; fi
-  exit "$1"
-}
-dir=\${CONFIG_DIR:-}
+const CONFIG_CHECK_SCRIPT = `${shellPreamble('config-check')}dir=\${CONFIG_DIR:-}
 nonempty=\${CONFIG_REQUIRE_NON_EMPTY:-false}
 case $dir in /*) ;; *) die 2 "CONFIG_DIR must be an absolute path, got '$dir'" ;; esac
 # Prints one line for file $1; returns 1 when it fails the check.
 check() {
-  case /$1/ in *//* | */../* | */./*) printf 'config-check: BAD NAME %s\\n' "$1"; return 1 ;; esac
+  case /$1/ in *//* | */../* | */./*) log "BAD NAME $1"; return 1 ;; esac
   path=$dir/$1
-  if [ ! -e "$path" ]; then printf 'config-check: MISSING %s\\n' "$path"; return 1; fi
-  if [ ! -f "$path" ]; then printf 'config-check: NOT A FILE %s\\n' "$path"; return 1; fi
-  if [ "$nonempty" = true ] && [ ! -s "$path" ]; then printf 'config-check: EMPTY %s\\n' "$path"; return 1; fi
-  size=$(wc -c <"$path" 2>/dev/null) || size='?'
-  printf 'config-check: ok %s (%s bytes)\\n' "$path" "\${size##* }"
+  if [ ! -e "$path" ]; then log "MISSING $path"; return 1; fi
+  if [ ! -f "$path" ]; then log "NOT A FILE $path"; return 1; fi
+  if [ "$nonempty" = true ] && [ ! -s "$path" ]; then log "EMPTY $path"; return 1; fi
+  # stat, not wc: the size without opening the file, which this user may not be allowed to read
+  size=$(stat -L -c %s "$path" 2>/dev/null) || size='?'
+  log "ok $path ($size bytes)"
 }
 count=0 failed=0
 while IFS= read -r file; do
@@ -75,7 +71,7 @@ EOF
 if [ "$failed" -gt 0 ]; then
   die 1 "FAILED: $failed of $count required file(s) not usable in $dir (see above); check the volume mounted there"
 fi
-printf 'config-check: Config OK (%s file(s) in %s)\\n' "$count" "$dir"
+log "Config OK ($count file(s) in $dir)"
 `;
 
 /**

@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { CHECKSUM_ANNOTATION_PREFIX } from '../core/content-hash';
-import { checkAbsolutePath, checkHost, checkPort, checkRelativePath } from '../core/names';
+import { checkAbsolutePath, checkHost, checkPort, checkRelativePath, derivedName } from '../core/names';
 import { HelperMount, ProjectedVolumeOptions, SharedVolume } from '../core/shared-volume';
 import { mib } from '../core/render';
 import { PodPattern, PodPatternProps } from '../core/pod-pattern';
@@ -206,7 +206,7 @@ export class FlywayMigration extends PodPattern {
     }
     const settings = checkSettings(owner, options.settings ?? {});
     const scripts = options.scripts._bind(scope, owner);
-    const scratch = SharedVolume.emptyDir(scope, `${containerName.slice(0, 59)}-tmp`, { sizeLimitMiB: 64 });
+    const scratch = SharedVolume.emptyDir(scope, derivedName(containerName, 'tmp'), { sizeLimitMiB: 64 });
     const env: { [name: string]: kplus.EnvValue } = {
       FLYWAY_URL: kplus.EnvValue.fromValue(options.jdbcUrl),
       FLYWAY_USER: kplus.EnvValue.fromSecretValue(options.user),

@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { mib } from '../core/render';
-import { checkAbsolutePath, checkInteger, checkRelativePath, checkUrl } from '../core/names';
+import { checkAbsolutePath, checkInteger, checkRelativePath, checkUrl, derivedName } from '../core/names';
 import { PodPattern, PodPatternProps } from '../core/pod-pattern';
 import { SharedVolume } from '../core/shared-volume';
 
@@ -249,9 +249,8 @@ export class GitCloneContent extends PodPattern {
       );
     }
 
-    const base = this.containerName.slice(0, 55);
-    this.volume = props.volume ?? SharedVolume.emptyDir(this, `${base}-content`);
-    const scratch = SharedVolume.emptyDir(this, `${base}-scratch`);
+    this.volume = props.volume ?? SharedVolume.emptyDir(this, derivedName(this.containerName, 'content'));
+    const scratch = SharedVolume.emptyDir(this, derivedName(this.containerName, 'scratch'));
 
     const env: { [name: string]: kplus.EnvValue } = {
       HOME: kplus.EnvValue.fromValue(SCRATCH_PATH),
@@ -303,6 +302,11 @@ export class GitCloneContent extends PodPattern {
    */
   public mountInto(path: string, options: GitContentMountOptions = {}): void {
     const mountPath = checkAbsolutePath(this.owner, 'mountPath', path);
+    if (mountPath === '/') {
+      throw new Error(
+        `${this.owner}: 'mountPath' must not be '/', got "/"; use a directory such as '/usr/share/nginx/html'`,
+      );
+    }
     this.composer.mountIntoApp(this.volume, mountPath, {
       subPath: this.subDirectory,
       readOnly: options.readOnly ?? true,

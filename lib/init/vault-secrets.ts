@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { HelperMount, SharedVolume } from '../core/shared-volume';
-import { checkAbsolutePath, checkEnvName, checkInteger, checkUrl } from '../core/names';
+import { checkAbsolutePath, checkEnvName, checkInteger, checkUrl, derivedName } from '../core/names';
 import { InitStep } from '../core/pod-composer';
 import { PodPattern, PodPatternProps } from '../core/pod-pattern';
 import { mib } from '../core/render';
@@ -250,11 +250,14 @@ export class VaultSecrets extends PodPattern {
     if (props.sizeLimitMiB !== undefined) checkInteger(owner, 'sizeLimitMiB', props.sizeLimitMiB, 1, 1024);
     this.volume =
       props.volume ??
-      SharedVolume.emptyDir(this, volumeName(this.containerName, 'secrets'), {
+      SharedVolume.emptyDir(this, derivedName(this.containerName, 'secrets'), {
         memory: true,
         sizeLimitMiB: props.sizeLimitMiB ?? 1,
       });
-    const home = SharedVolume.emptyDir(this, volumeName(this.containerName, 'home'), { memory: true, sizeLimitMiB: 1 });
+    const home = SharedVolume.emptyDir(this, derivedName(this.containerName, 'home'), {
+      memory: true,
+      sizeLimitMiB: 1,
+    });
 
     const env: { [name: string]: kplus.EnvValue } = {
       VAULT_ADDR: kplus.EnvValue.fromValue(address),
@@ -264,7 +267,7 @@ export class VaultSecrets extends PodPattern {
       { volume: home, path: HOME_DIR, readOnly: false },
     ];
     if (props.caCertificate !== undefined) {
-      const ca = SharedVolume.fromConfigMap(this, props.caCertificate, { name: volumeName(this.containerName, 'ca') });
+      const ca = SharedVolume.fromConfigMap(this, props.caCertificate, { name: derivedName(this.containerName, 'ca') });
       mounts.push({ volume: ca, path: CA_DIR, readOnly: true });
       env.VAULT_CACERT = kplus.EnvValue.fromValue(`${CA_DIR}/${caKey}`);
     }
@@ -323,10 +326,6 @@ export class VaultSecrets extends PodPattern {
     }
     return `${this.mountPath}/${fileName}`;
   }
-}
-
-function volumeName(containerName: string, suffix: string): string {
-  return `${containerName.slice(0, 62 - suffix.length).replace(/-+$/, '')}-${suffix}`;
 }
 
 function checkName(owner: string, prop: string, value: string): string {

@@ -4,6 +4,7 @@ import { checkHost, checkInteger, checkPort, checkUrl } from '../core/names';
 import { InitStep } from '../core/pod-composer';
 import { PodPattern, PodPatternProps } from '../core/pod-pattern';
 import { mib } from '../core/render';
+import { shellPreamble } from '../core/shell';
 
 /** Options for `WaitTarget.fromService()`. */
 export interface WaitTargetServiceOptions {
@@ -168,14 +169,7 @@ const DEFAULT_RESOURCES: kplus.ContainerResources = {
  * WAIT_DEADLINE_SECONDS (0 or unset: none). It relies only on busybox applets (nc, wget, timeout, sed,
  * sleep) and never uses `nc -z`, which Debian's busybox lacks.
  */
-const WAIT_FOR_SERVICE_SCRIPT = `set -u
-log() { printf 'wait-for-service: %s\\n' "$1"; }
-die() {
-  printf 'wait-for-service: %s\\n' "$2" >&2
-  if [ -w /dev/termination-log ]; then printf '%s\\n' "$2" >/dev/termination-log; fi
-  exit "$1"
-}
-interval=\${WAIT_INTERVAL_SECONDS:-2}
+const WAIT_FOR_SERVICE_SCRIPT = `${shellPreamble('wait-for-service')}interval=\${WAIT_INTERVAL_SECONDS:-2}
 limit=\${WAIT_ATTEMPT_TIMEOUT_SECONDS:-2}
 deadline=\${WAIT_DEADLINE_SECONDS:-0}
 for value in "$interval" "$limit" "$deadline"; do

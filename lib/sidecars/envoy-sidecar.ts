@@ -1,12 +1,13 @@
-import { Chart, Yaml } from 'cdk8s';
+import { Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { configMapVolume } from '../core/config-volume';
 import { HealthCheck } from '../core/health-check';
-import { checkInteger, checkPort } from '../core/names';
+import { namespaceOf } from '../core/namespace';
+import { checkInteger, checkPort, derivedName } from '../core/names';
 import { PodPattern, PodPatternProps } from '../core/pod-pattern';
 import { SidecarMode } from '../core/pod-composer';
 import { mib } from '../core/render';
-import { SharedVolume } from '../core/shared-volume';
 
 /** The protocol the generated bootstrap speaks to the app. */
 export enum EnvoyProtocol {
@@ -51,6 +52,14 @@ export interface EnvoyBootstrapOptions {
   readonly upstreamPort?: number;
 
   /**
+   * The port of a second listener that answers `GET /ready` from the admin interface, for the kubelet's
+   * probes. The admin interface itself listens on 127.0.0.1 only: anything that reaches it can stop Envoy or
+   * read its configuration.
+   * @default 15021
+   */
+  readonly healthPort?: number;
+
+  /**
    * The protocol spoken to the app.
    * @default EnvoyProtocol.HTTP1
    */
@@ -74,6 +83,7 @@ export interface EnvoyConfigMapOptions {
 
 const BOOTSTRAP_KEY = 'envoy.yaml';
 const DEFAULT_LISTENER_PORT = 15001;
+const DEFAULT_HEALTH_PORT = 15021;
 const CONFIG_DIR = '/etc/envoy';
 const CONFIGMAP_KEY = /^[-._a-zA-Z0-9]+$/;
 
@@ -83,15 +93,25 @@ const CONFIGMAP_KEY = /^[-._a-zA-Z0-9]+$/;
  */
 export class EnvoyConfig {
   /**
-   * A generated minimal bootstrap: the admin interface on the admin port, one listener that forwards every
-   * request to the app on 127.0.0.1 through a static cluster. It is rendered into a ConfigMap beside the
-   * workload.
+   * A generated minimal bootstrap: the admin interface on 127.0.0.1 at the admin port, one listener that
+   * forwards every request to the app on 127.0.0.1 through a static cluster, and a health listener that
+   * answers the kubelet's probes with the admin interface's `/ready`. It is rendered into a ConfigMap in the
+   * workload's namespace.
    */
   public static bootstrap(options: EnvoyBootstrapOptions = {}): EnvoyConfig {
     const owner = 'EnvoyConfig.bootstrap';
     const listenerPort = checkPort(owner, 'listenerPort', options.listenerPort ?? DEFAULT_LISTENER_PORT);
+    const healthPort = checkPort(owner, 'healthPort', options.healthPort ?? DEFAULT_HEALTH_PORT);
     if (options.upstreamPort !== undefined) checkPort(owner, 'upstreamPort', options.upstreamPort);
-    return new EnvoyConfig(BOOTSTRAP_KEY, [listenerPort], undefined, options);
+    if (healthPort === listenerPort) {
+      throw new Error(`${owner}: 'healthPort' and 'listenerPort' are both ${listenerPort}; give each its own port`);
+    }
+    return new EnvoyConfig(BOOTSTRAP_KEY, [listenerPort], undefined, {
+      listenerPort,
+      healthPort,
+      upstreamPort: options.upstreamPort,
+      protocol: options.protocol ?? EnvoyProtocol.HTTP1,
+    });
   }
 
   /** Your own Envoy configuration, from a key of a ConfigMap. */
@@ -120,18 +140,26 @@ export class EnvoyConfig {
     public readonly listenerPorts: number[],
     /** The user's ConfigMap, when the configuration is not generated. */
     public readonly configMap?: kplus.IConfigMap,
-    private readonly bootstrapOptions?: EnvoyBootstrapOptions,
+    private readonly generated?: GeneratedBootstrap,
   ) {}
 
   /** Whether the bootstrap is generated. */
   public get isGenerated(): boolean {
-    return this.bootstrapOptions !== undefined;
+    return this.generated !== undefined;
   }
 
   /** @internal */
-  public _bootstrapOptions(): EnvoyBootstrapOptions | undefined {
-    return this.bootstrapOptions;
+  public _generated(): GeneratedBootstrap | undefined {
+    return this.generated;
   }
+}
+
+/** The resolved options of a generated bootstrap. */
+interface GeneratedBootstrap {
+  readonly listenerPort: number;
+  readonly healthPort: number;
+  readonly upstreamPort?: number;
+  readonly protocol: EnvoyProtocol;
 }
 
 /** Props for `EnvoySidecar`. */
@@ -150,8 +178,9 @@ export interface EnvoySidecarProps extends PodPatternProps {
   readonly config?: EnvoyConfig;
 
   /**
-   * The admin interface's port. The startup and readiness probes call its `/ready`, and the preStop drain
-   * calls its `/drain_listeners`.
+   * The admin interface's port. The preStop drain calls its `/drain_listeners` on 127.0.0.1. With a generated
+   * bootstrap it listens on 127.0.0.1 only and the probes reach its `/ready` through the health listener; with
+   * your own configuration the probes call its `/ready` on the pod IP.
    * @default 9901
    */
   readonly adminPort?: number;
@@ -219,8 +248,9 @@ const DRAIN_SCRIPT = [
  * drain when the pod stops and probes on the admin `/ready`.
  *
  * With no `config`, a minimal bootstrap is generated into a ConfigMap: one listener on port 15001 forwarding
- * to the app's port on 127.0.0.1 (HTTP/1.1, HTTP/2 or gRPC). Arguments are rendered one argv element each
- * (`-c`, `/etc/envoy/envoy.yaml`, ...).
+ * to the app's port on 127.0.0.1 (HTTP/1.1, HTTP/2 or gRPC), the admin interface on 127.0.0.1 only, and a
+ * health listener on port 15021 that answers the probes with the admin `/ready`. Arguments are rendered one
+ * argv element each (`-c`, `/etc/envoy/envoy.yaml`, ...).
  *
  * @example
  * const app = new AppWorkload(chart, 'grpc-service', {
@@ -253,6 +283,7 @@ export class EnvoySidecar extends PodPattern {
     super(scope, id, props);
     const owner = this.owner;
     const config = props.config ?? EnvoyConfig.bootstrap();
+    const generated = config._generated();
     this.mode = props.mode ?? SidecarMode.CLASSIC;
     this.adminPort = checkPort(owner, 'adminPort', props.adminPort ?? 9901);
     this.listenerPorts = [...config.listenerPorts];
@@ -261,57 +292,54 @@ export class EnvoySidecar extends PodPattern {
     const serviceCluster = checkEnvoyName(owner, 'serviceCluster', props.serviceCluster);
     const serviceNode = checkEnvoyName(owner, 'serviceNode', props.serviceNode);
 
-    if (this.listenerPorts.includes(this.adminPort)) {
+    if ([...this.listenerPorts, generated?.healthPort].includes(this.adminPort)) {
       throw new Error(
         `${owner}: 'adminPort' ${this.adminPort} is also a listener port; give the admin interface its own port`,
       );
     }
     this.checkGracePeriod(drainSeconds);
+    // The kubelet probes the health listener of a generated bootstrap, else the admin interface.
+    const probePort = generated?.healthPort ?? this.adminPort;
+    // What the pod IP serves: the listeners, and the health listener of a generated bootstrap (whose admin
+    // interface listens on 127.0.0.1); or the listeners and the admin interface of your configuration.
+    const servedPorts = generated
+      ? [...this.listenerPorts, generated.healthPort]
+      : [this.adminPort, ...this.listenerPorts];
+    const envoyPorts = [this.adminPort, ...servedPorts];
+    const describePorts =
+      `admin ${this.adminPort}` +
+      (this.listenerPorts.length > 0 ? `, listener ${this.listenerPorts.join(', ')}` : '') +
+      (generated ? `, health ${generated.healthPort}` : '');
+    const appPort = props.workload.containers[0]?.portNumber;
+    const upstreamPort = generated ? (generated.upstreamPort ?? appPort) : undefined;
+    for (const port of new Set([appPort, upstreamPort])) {
+      if (port !== undefined && envoyPorts.includes(port)) {
+        throw new Error(
+          `${owner}: the app's port ${port} is also an Envoy port (${describePorts}); containers of a pod share ` +
+            'one network, so give each its own port',
+        );
+      }
+    }
 
-    const bootstrap = config._bootstrapOptions();
-    if (bootstrap) {
-      const upstreamPort = bootstrap.upstreamPort ?? this.composer.appContainer.portNumber;
+    if (generated) {
       if (upstreamPort === undefined) {
         throw new Error(
           `${owner}: the app container declares no port, so the generated bootstrap has nowhere to forward; ` +
             "give the app container a 'portNumber' or pass EnvoyConfig.bootstrap({ upstreamPort })",
         );
       }
-      if (upstreamPort === this.adminPort || this.listenerPorts.includes(upstreamPort)) {
-        throw new Error(
-          `${owner}: the app's port ${upstreamPort} is also an Envoy port (admin ${this.adminPort}, listener ` +
-            `${this.listenerPorts.join(', ')}); containers of a pod share one network, so give each its own port`,
-        );
-      }
-      const document = bootstrapDocument(
-        this.adminPort,
-        this.listenerPorts[0],
-        upstreamPort,
-        bootstrap.protocol ?? EnvoyProtocol.HTTP1,
-      );
+      const document = bootstrapDocument(this.adminPort, generated, upstreamPort);
       this.configMap = new kplus.ConfigMap(this, 'Config', {
-        metadata: { namespace: props.workload.metadata.namespace },
+        metadata: { namespace: namespaceOf(props.workload) },
         data: { [config.key]: Yaml.stringify(document) },
       });
     } else {
       this.configMap = config.configMap!;
     }
-
-    const local = this.configMap;
-    if (local instanceof kplus.ConfigMap) {
-      const [ours, theirs] = [namespaceOf(props.workload), namespaceOf(local)];
-      if (ours !== theirs) {
-        throw new Error(
-          `${owner}: the ConfigMap '${local.name}' is in namespace ${JSON.stringify(theirs ?? 'default')} but the ` +
-            `workload is in ${JSON.stringify(ours ?? 'default')}; a pod mounts ConfigMaps of its own namespace only`,
-        );
-      }
-      // A change of configuration rolls the pods: Envoy reads its bootstrap only at start.
-      this.composer.addConfigHashAnnotation(this.containerName, local);
-    }
-
-    const volume = SharedVolume.fromConfigMap(this, this.configMap, {
-      name: `${this.containerName.slice(0, 56)}-config`,
+    const volume = configMapVolume(this, this.composer, this.configMap, {
+      owner,
+      containerName: this.containerName,
+      volumeName: derivedName(this.containerName, 'config'),
     });
 
     if (props.receiveServiceTraffic) {
@@ -345,11 +373,11 @@ export class EnvoySidecar extends PodPattern {
                 ENVOY_DRAIN_SECONDS: kplus.EnvValue.fromValue(String(drainSeconds)),
               }
             : undefined,
-        ports: [{ number: this.adminPort }, ...this.listenerPorts.map((number) => ({ number }))],
+        ports: servedPorts.map((number) => ({ number })),
         mounts: [{ volume, path: CONFIG_DIR }],
         resources: props.resources ?? ENVOY_RESOURCES,
-        startupProbe: HealthCheck.httpGet('/ready', this.adminPort),
-        readinessProbe: HealthCheck.httpGet('/ready', this.adminPort, { periodSeconds: 5, failureThreshold: 3 }),
+        startupProbe: HealthCheck.httpGet('/ready', probePort),
+        readinessProbe: HealthCheck.httpGet('/ready', probePort, { periodSeconds: 5, failureThreshold: 3 }),
         preStopCommand: drainSeconds > 0 ? ['bash', '-c', DRAIN_SCRIPT] : undefined,
       },
       { mode: this.mode, after: props.after },
@@ -380,11 +408,6 @@ export class EnvoySidecar extends PodPattern {
   }
 }
 
-/** The namespace an object is rendered in (its own, else its chart's). */
-function namespaceOf(resource: kplus.ConfigMap | kplus.AbstractPod): string | undefined {
-  return resource.metadata.namespace ?? Chart.of(resource).namespace;
-}
-
 /** Checks a value for --service-cluster / --service-node. */
 function checkEnvoyName(owner: string, prop: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
@@ -398,55 +421,22 @@ function checkEnvoyName(owner: string, prop: string, value: string | undefined):
 }
 
 /** The generated minimal bootstrap (Envoy v3 API). */
-function bootstrapDocument(adminPort: number, listenerPort: number, upstreamPort: number, protocol: EnvoyProtocol) {
-  const http2 = protocol !== EnvoyProtocol.HTTP1;
+function bootstrapDocument(adminPort: number, options: GeneratedBootstrap, upstreamPort: number) {
   const route: any = { cluster: 'app' };
-  if (protocol === EnvoyProtocol.GRPC) route.timeout = '0s';
-  const socket = (address: string, port: number) => ({ socket_address: { address, port_value: port } });
+  if (options.protocol === EnvoyProtocol.GRPC) route.timeout = '0s';
   return {
-    admin: { address: socket('0.0.0.0', adminPort) },
+    admin: { address: socket('127.0.0.1', adminPort) },
     static_resources: {
       listeners: [
-        {
-          name: 'ingress',
-          address: socket('0.0.0.0', listenerPort),
-          filter_chains: [
-            {
-              filters: [
-                {
-                  name: 'envoy.filters.network.http_connection_manager',
-                  typed_config: {
-                    '@type':
-                      'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
-                    stat_prefix: 'ingress_http',
-                    codec_type: 'AUTO',
-                    route_config: {
-                      name: 'app',
-                      virtual_hosts: [{ name: 'app', domains: ['*'], routes: [{ match: { prefix: '/' }, route }] }],
-                    },
-                    http_filters: [
-                      {
-                        name: 'envoy.filters.http.router',
-                        typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router' },
-                      },
-                    ],
-                  },
-                },
-              ],
-            },
-          ],
-        },
+        httpListener('ingress', options.listenerPort, { prefix: '/' }, route),
+        // The kubelet's probes reach the pod IP, not 127.0.0.1: this listener forwards /ready (only) to the
+        // admin interface.
+        httpListener('health', options.healthPort, { path: '/ready' }, { cluster: 'admin' }),
       ],
       clusters: [
         {
-          name: 'app',
-          type: 'STATIC',
-          connect_timeout: '1s',
-          load_assignment: {
-            cluster_name: 'app',
-            endpoints: [{ lb_endpoints: [{ endpoint: { address: socket('127.0.0.1', upstreamPort) } }] }],
-          },
-          ...(http2
+          ...staticCluster('app', upstreamPort),
+          ...(options.protocol !== EnvoyProtocol.HTTP1
             ? {
                 typed_extension_protocol_options: {
                   'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': {
@@ -457,7 +447,58 @@ function bootstrapDocument(adminPort: number, listenerPort: number, upstreamPort
               }
             : {}),
         },
+        staticCluster('admin', adminPort),
       ],
+    },
+  };
+}
+
+function socket(address: string, port: number) {
+  return { socket_address: { address, port_value: port } };
+}
+
+/** A listener on 0.0.0.0 whose HTTP connection manager routes the matching requests to one cluster. */
+function httpListener(name: string, port: number, match: any, route: any) {
+  return {
+    name,
+    address: socket('0.0.0.0', port),
+    filter_chains: [
+      {
+        filters: [
+          {
+            name: 'envoy.filters.network.http_connection_manager',
+            typed_config: {
+              '@type':
+                'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
+              stat_prefix: `${name}_http`,
+              codec_type: 'AUTO',
+              route_config: {
+                name,
+                virtual_hosts: [{ name, domains: ['*'], routes: [{ match, route }] }],
+              },
+              http_filters: [
+                {
+                  name: 'envoy.filters.http.router',
+                  typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router' },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** A cluster of one endpoint on 127.0.0.1. */
+function staticCluster(name: string, port: number) {
+  return {
+    name,
+    type: 'STATIC',
+    connect_timeout: '1s',
+    load_assignment: {
+      cluster_name: name,
+      endpoints: [{ lb_endpoints: [{ endpoint: { address: socket('127.0.0.1', port) } }] }],
     },
   };
 }

@@ -107,6 +107,8 @@ export function checkGlob(owner: string, prop: string, value: string): string {
 export interface SecretEnv {
   readonly name: string;
   readonly value: kplus.EnvValue;
+  /** The Secret it reads, which must be in the pod's namespace. */
+  readonly secret: kplus.ISecret;
 }
 
 /** What a configuration gives the sidecar it is bound to. */
@@ -120,6 +122,8 @@ export interface BoundFluentBitConfig {
 export interface FluentBitConfigContext {
   readonly owner: string;
   readonly containerName: string;
+  /** The pod's namespace, where a generated ConfigMap goes. */
+  readonly namespace?: string;
   readonly logMountPath: string;
   readonly configMountPath: string;
   readonly stateMountPath: string;

@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkDnsLabel, checkInteger, checkPort, checkRelativePath, isUnresolved } from '../core/names';
+import { userConfigVolumeName } from '../core/config-volume';
+import { checkDnsLabel, checkInteger, checkPort, checkRelativePath, derivedName } from '../core/names';
 import {
   checkConfText,
   checkConfToken,
@@ -364,10 +365,10 @@ export class FluentBitConfig {
     const grace = checkInteger(owner, 'graceSeconds', options.graceSeconds ?? 5, 1, 3600);
     const file = checkRelativePath(owner, 'configFile', options.configFile ?? 'fluent-bit.conf');
     if (options.volumeName !== undefined) checkDnsLabel(owner, 'volumeName', options.volumeName);
-    // The ConfigMap's own name when it can name a volume; else the sidecar derives one from its container name.
-    const volumeName =
-      options.volumeName ?? (isUnresolved(configMap.name) || !isDnsLabel(configMap.name) ? undefined : configMap.name);
-    return new FluentBitConfig(port, grace, options.healthCheck ?? true, file, { configMap, volumeName }, undefined);
+    return new FluentBitConfig(port, grace, options.healthCheck ?? true, file, {
+      configMap,
+      volumeName: options.volumeName,
+    });
   }
 
   private constructor(
@@ -379,15 +380,13 @@ export class FluentBitConfig {
     public readonly healthCheck: boolean,
     /** The main configuration file's key in the ConfigMap. */
     public readonly configFile: string,
-    private readonly user: { configMap: kplus.IConfigMap; volumeName?: string } | undefined,
-    private readonly generated:
-      | {
-          service: Array<[string, string]>;
-          inputs?: FluentBitTailInput[];
-          outputs: FluentBitOutput[];
-          parsers: FluentBitParser[];
-        }
-      | undefined,
+    private readonly user?: { configMap: kplus.IConfigMap; volumeName?: string },
+    private readonly generated?: {
+      service: Array<[string, string]>;
+      inputs?: FluentBitTailInput[];
+      outputs: FluentBitOutput[];
+      parsers: FluentBitParser[];
+    },
   ) {}
 
   /**
@@ -399,7 +398,7 @@ export class FluentBitConfig {
       return {
         configMap: this.user.configMap,
         env: [],
-        volumeName: this.user.volumeName ?? `${context.containerName}-config`,
+        volumeName: this.user.volumeName ?? userConfigVolumeName(this.user.configMap, context.containerName),
       };
     }
     const generated = this.generated!;
@@ -427,13 +426,9 @@ export class FluentBitConfig {
     if (generated.parsers.length > 0) {
       data['parsers.conf'] = renderConf(generated.parsers.map((p) => p._section()));
     }
-    const configMap = new kplus.ConfigMap(scope, 'Config', { data });
-    return { configMap, env, volumeName: `${context.containerName}-config` };
+    const configMap = new kplus.ConfigMap(scope, 'Config', { metadata: { namespace: context.namespace }, data });
+    return { configMap, env, volumeName: derivedName(context.containerName, 'config') };
   }
-}
-
-function isDnsLabel(value: string): boolean {
-  return value.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value);
 }
 
 function checkInput(input: FluentBitTailInput, i: number): void {

@@ -35,8 +35,24 @@ export interface FluentBitNetworkOutputOptions extends FluentBitOutputOptions {
   readonly tlsVerify?: boolean;
 }
 
+/** Options of outputs that speak HTTP and accept basic authentication. */
+export interface FluentBitHttpOutputOptions extends FluentBitNetworkOutputOptions {
+  /**
+   * The HTTP basic authentication user name. Needs `httpPassword`.
+   * @default - no basic authentication
+   */
+  readonly httpUser?: string;
+
+  /**
+   * The HTTP basic authentication password, from a Secret. It reaches Fluent Bit through an environment
+   * variable and never appears in the ConfigMap. Needs `httpUser`.
+   * @default - no basic authentication
+   */
+  readonly httpPassword?: kplus.SecretValue;
+}
+
 /** Options for `FluentBitOutput.elasticsearch()`. */
-export interface FluentBitElasticsearchOptions extends FluentBitNetworkOutputOptions {
+export interface FluentBitElasticsearchOptions extends FluentBitHttpOutputOptions {
   /**
    * The index to write to (lower case; letters, digits, '.', '_', '-').
    * @default 'fluent-bit'
@@ -48,25 +64,6 @@ export interface FluentBitElasticsearchOptions extends FluentBitNetworkOutputOpt
    * @default - Logstash format off; records go to `index`
    */
   readonly logstashPrefix?: string;
-
-  /**
-   * The HTTP basic authentication user name.
-   * @default - no basic authentication
-   */
-  readonly httpUser?: string;
-
-  /**
-   * The HTTP basic authentication password, from a Secret. It reaches Fluent Bit through an environment
-   * variable and never appears in the ConfigMap.
-   * @default - no basic authentication
-   */
-  readonly httpPassword?: kplus.SecretValue;
-
-  /**
-   * An Elasticsearch API key (base64-encoded), from a Secret. Excludes `httpUser`.
-   * @default - no API key
-   */
-  readonly apiKey?: kplus.SecretValue;
 
   /**
    * Leave the mapping type out of requests, as Elasticsearch 8 requires.
@@ -90,7 +87,7 @@ export enum FluentBitLokiLineFormat {
 }
 
 /** Options for `FluentBitOutput.loki()`. */
-export interface FluentBitLokiOptions extends FluentBitNetworkOutputOptions {
+export interface FluentBitLokiOptions extends FluentBitHttpOutputOptions {
   /**
    * Static stream labels, by label name. Values hold letters, digits, '.', '_', '-', '/', ':' and '@'.
    * @default { job: 'fluent-bit' }
@@ -114,18 +111,6 @@ export interface FluentBitLokiOptions extends FluentBitNetworkOutputOptions {
    * @default '/loki/api/v1/push'
    */
   readonly uri?: string;
-
-  /**
-   * The HTTP basic authentication user name.
-   * @default - no basic authentication
-   */
-  readonly httpUser?: string;
-
-  /**
-   * The HTTP basic authentication password, from a Secret.
-   * @default - no basic authentication
-   */
-  readonly httpPassword?: kplus.SecretValue;
 
   /**
    * A bearer token, from a Secret. Excludes `httpUser`.
@@ -229,13 +214,7 @@ export class FluentBitOutput {
     if (options.pathPrefix !== undefined) {
       entries.push(['Path', checkAbsolutePath(owner, 'pathPrefix', options.pathPrefix)]);
     }
-    const secrets = basicAuth(owner, options.httpUser, options.httpPassword, entries, 'HTTP_Passwd', 'HTTP_User');
-    if (options.apiKey !== undefined) {
-      if (options.httpUser !== undefined) {
-        throw new Error(`${owner}: 'apiKey' and 'httpUser' exclude each other; authenticate with one of them`);
-      }
-      secrets.push({ key: 'HTTP_API_Key', suffix: 'HTTP_API_KEY', value: options.apiKey });
-    }
+    const secrets = basicAuth(owner, options, entries);
     return new FluentBitOutput('es', match(owner, options), entries, secrets);
   }
 
@@ -269,7 +248,7 @@ export class FluentBitOutput {
       checkConfToken(owner, 'tenantId', options.tenantId, TENANT, "a tenant id of letters, digits, '.', '_' and '-'");
       entries.push(['Tenant_ID', options.tenantId]);
     }
-    const secrets = basicAuth(owner, options.httpUser, options.httpPassword, entries, 'HTTP_Passwd', 'HTTP_User');
+    const secrets = basicAuth(owner, options, entries);
     if (options.bearerToken !== undefined) {
       if (options.httpUser !== undefined) {
         throw new Error(`${owner}: 'bearerToken' and 'httpUser' exclude each other; authenticate with one of them`);
@@ -333,7 +312,7 @@ export class FluentBitOutput {
     const entries: Array<[string, string]> = [['Name', this.plugin], ['Match', this.match], ...this.entries];
     for (const secret of this.secrets) {
       const name = `${envPrefix}${secret.suffix}`;
-      env.push({ name, value: kplus.EnvValue.fromSecretValue(secret.value) });
+      env.push({ name, value: kplus.EnvValue.fromSecretValue(secret.value), secret: secret.value.secret });
       entries.push([secret.key, `\${${name}}`]);
     }
     return { entries, env };
@@ -360,19 +339,18 @@ function network(owner: string, options: FluentBitNetworkOutputOptions, defaultP
   return entries;
 }
 
+/** The HTTP_User entry, and the HTTP_Passwd credential. */
 function basicAuth(
   owner: string,
-  user: string | undefined,
-  password: kplus.SecretValue | undefined,
+  options: FluentBitHttpOutputOptions,
   entries: Array<[string, string]>,
-  passwordKey: string,
-  userKey: string,
 ): SecretField[] {
+  const { httpUser: user, httpPassword: password } = options;
   if ((user === undefined) !== (password === undefined)) {
     throw new Error(`${owner}: 'httpUser' and 'httpPassword' go together; give both or neither`);
   }
   if (user === undefined || password === undefined) return [];
   checkConfToken(owner, 'httpUser', user, USER, USER_WHAT);
-  entries.push([userKey, user]);
-  return [{ key: passwordKey, suffix: 'HTTP_PASSWD', value: password }];
+  entries.push(['HTTP_User', user]);
+  return [{ key: 'HTTP_Passwd', suffix: 'HTTP_PASSWD', value: password }];
 }

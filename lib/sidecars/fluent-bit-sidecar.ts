@@ -1,7 +1,9 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { configMapVolume } from '../core/config-volume';
 import { HealthCheck } from '../core/health-check';
-import { checkAbsolutePath, checkEnvName, checkInteger } from '../core/names';
+import { checkSameNamespace, namespaceOf } from '../core/namespace';
+import { checkAbsolutePath, checkEnvName, checkInteger, derivedName } from '../core/names';
 import { Sidecar } from '../core/pod-composer';
 import { PodPattern, SidecarPatternProps } from '../core/pod-pattern';
 import { mib } from '../core/render';
@@ -105,6 +107,7 @@ export class FluentBitSidecar extends PodPattern {
     const bound = props.config._bind(this, {
       owner,
       containerName: this.containerName,
+      namespace: namespaceOf(props.workload),
       logMountPath: this.logMountPath,
       configMountPath: CONFIG_MOUNT_PATH,
       stateMountPath: STATE_MOUNT_PATH,
@@ -112,7 +115,10 @@ export class FluentBitSidecar extends PodPattern {
     this.configMap = bound.configMap;
 
     const env: { [name: string]: kplus.EnvValue } = {};
-    for (const e of bound.env) env[e.name] = e.value;
+    for (const e of bound.env) {
+      checkSameNamespace(owner, props.workload, e.secret);
+      env[e.name] = e.value;
+    }
     for (const [name, value] of Object.entries(props.env ?? {})) {
       checkEnvName(owner, 'env', name);
       if (env[name] !== undefined) {
@@ -123,8 +129,14 @@ export class FluentBitSidecar extends PodPattern {
       env[name] = value;
     }
 
-    const configVolume = SharedVolume.fromConfigMap(this, this.configMap, { name: bound.volumeName });
-    const stateVolume = SharedVolume.emptyDir(this, `${this.containerName}-state`, { sizeLimitMiB: stateSize });
+    const configVolume = configMapVolume(this, this.composer, this.configMap, {
+      owner,
+      containerName: this.containerName,
+      volumeName: bound.volumeName,
+    });
+    const stateVolume = SharedVolume.emptyDir(this, derivedName(this.containerName, 'state'), {
+      sizeLimitMiB: stateSize,
+    });
     const config = props.config;
     const health = (options: { periodSeconds: number; failureThreshold: number; timeoutSeconds: number }) =>
       config.healthCheck ? HealthCheck.httpGet('/api/v1/health', config.httpPort, options) : undefined;
@@ -161,10 +173,6 @@ export class FluentBitSidecar extends PodPattern {
     if (props.appMountPath !== undefined) {
       const appPath = checkAbsolutePath(owner, 'appMountPath', props.appMountPath);
       this.composer.mountIntoApp(props.logVolume, appPath, { readOnly: false });
-    }
-    if (bound.configMap instanceof kplus.ConfigMap) {
-      // A changed configuration changes the pod template, so the workload rolls out with it.
-      this.composer.addConfigHashAnnotation(this.containerName, bound.configMap);
     }
 
     const grace = config.graceSeconds;

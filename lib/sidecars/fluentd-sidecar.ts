@@ -1,5 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { configMapVolume, userConfigVolumeName } from '../core/config-volume';
+import { checkSameNamespace } from '../core/namespace';
 import {
   checkAbsolutePath,
   checkDnsLabel,
@@ -8,7 +10,7 @@ import {
   checkInteger,
   checkPort,
   checkRelativePath,
-  isUnresolved,
+  derivedName,
 } from '../core/names';
 import { Sidecar, SidecarMode } from '../core/pod-composer';
 import { PodPattern, SidecarPatternProps } from '../core/pod-pattern';
@@ -26,7 +28,9 @@ export interface FluentdSidecarProps extends SidecarPatternProps {
   /**
    * The Fluentd configuration, mounted at `/fluentd/etc`. It replaces the image's own configuration
    * files there: point `<source>` at `logMountPath`, and keep `pos_file` and file buffers under
-   * `stateMountPath` (every other path is read-only or not writable for the sidecar's user).
+   * `stateMountPath` (every other path is read-only or not writable for the sidecar's user). For a ConfigMap
+   * defined in the app, a hash of its data becomes the pod annotation
+   * `checksum.cdk8s-pod-patterns/<containerName>`, so that a change rolls the pods.
    */
   readonly configMap: kplus.IConfigMap;
 
@@ -200,6 +204,7 @@ export class FluentdSidecar extends PodPattern {
             `${JSON.stringify(props.elasticsearchUser)}`,
         );
       }
+      checkSameNamespace(owner, props.workload, props.elasticsearchPassword.secret);
       env.FLUENT_ELASTICSEARCH_USER = kplus.EnvValue.fromValue(props.elasticsearchUser);
       env.FLUENT_ELASTICSEARCH_PASSWORD = kplus.EnvValue.fromSecretValue(props.elasticsearchPassword);
     }
@@ -219,12 +224,14 @@ export class FluentdSidecar extends PodPattern {
     }
 
     if (props.configVolumeName !== undefined) checkDnsLabel(owner, 'configVolumeName', props.configVolumeName);
-    // The ConfigMap's own name when it can name a volume (as in the seed); else one derived from the container.
-    const cmName = props.configMap.name;
-    const usable = !isUnresolved(cmName) && cmName.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(cmName);
-    const configVolumeName = props.configVolumeName ?? (usable ? cmName : `${this.containerName}-config`);
-    const configVolume = SharedVolume.fromConfigMap(this, props.configMap, { name: configVolumeName });
-    const stateVolume = SharedVolume.emptyDir(this, `${this.containerName}-state`, { sizeLimitMiB: stateSize });
+    const configVolume = configMapVolume(this, this.composer, props.configMap, {
+      owner,
+      containerName: this.containerName,
+      volumeName: props.configVolumeName ?? userConfigVolumeName(props.configMap, this.containerName),
+    });
+    const stateVolume = SharedVolume.emptyDir(this, derivedName(this.containerName, 'state'), {
+      sizeLimitMiB: stateSize,
+    });
 
     this.sidecar = this.composer.addSidecar(
       {

@@ -1,7 +1,7 @@
-import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { HealthCheck } from '../core/health-check';
+import { checkSameNamespace } from '../core/namespace';
 import { checkHost, checkPort, checkUrl } from '../core/names';
 import { SidecarMode } from '../core/pod-composer';
 import { PodPattern, SidecarPatternProps } from '../core/pod-pattern';
@@ -259,16 +259,7 @@ export class OAuth2ProxySidecar extends PodPattern {
         );
       }
     }
-    if (props.secret instanceof kplus.Secret) {
-      const ours = props.workload.metadata.namespace ?? Chart.of(props.workload).namespace;
-      const theirs = props.secret.metadata.namespace ?? Chart.of(props.secret).namespace;
-      if (ours !== theirs) {
-        throw new Error(
-          `${owner}: the Secret '${props.secret.name}' is in namespace ${JSON.stringify(theirs ?? 'default')} but ` +
-            `the workload is in ${JSON.stringify(ours ?? 'default')}; a pod reads Secrets of its own namespace only`,
-        );
-      }
-    }
+    checkSameNamespace(owner, props.workload, props.secret);
     // Checked at synth: a Secret of this app may get its data after this construct is made.
     this.node.addValidation({ validate: () => secretProblemsOf(owner, props.secret, keys) });
 

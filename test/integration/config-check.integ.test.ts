@@ -93,6 +93,23 @@ describe('ConfigCheck script', () => {
     expect(result.stderr).toContain('FAILED: 1 of 2 required file(s)');
   });
 
+  test('a file the step may not read passes as present, with its size and no error', async () => {
+    // A Secret volume's files are 0400 root-owned unless the pod sets fsGroup; the step runs as 65534.
+    const dir = configMapDir({ 'app.yaml': 'port: 8080\n', 'tls.key': 'key' });
+    fs.chmodSync(dir, 0o755);
+    fs.chmodSync(fs.realpathSync(path.join(dir, '..data')), 0o755);
+    fs.chmodSync(path.join(dir, 'tls.key'), 0o400);
+    const { script, env } = checkStep({ files: ['app.yaml', 'tls.key'], requireNonEmpty: true }, dir);
+    const result = await runScript(script, { env, uid: 65534 });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout.split('\n').filter(Boolean)).toEqual([
+      `config-check: ok ${dir}/app.yaml (11 bytes)`,
+      `config-check: ok ${dir}/tls.key (3 bytes)`,
+      `config-check: Config OK (2 file(s) in ${dir})`,
+    ]);
+  });
+
   test('a directory where a file is expected fails', async () => {
     const dir = configMapDir({ 'conf.d/a.conf': 'x' });
     const { script, env } = checkStep({ files: ['conf.d'] }, dir);

@@ -124,6 +124,22 @@ function cloneContainer(ref?: GitRef): { script: string; env: { [name: string]: 
   return scriptOf(containerNamed(onlyPodSpec(synthValid(chart)), 'git-clone'));
 }
 
+/**
+ * The clone container's env, pointed at the test server, with `scratch` for the git metadata (and HOME) and
+ * `content` for the checked-out files.
+ */
+function localEnv(env: { [name: string]: string }, scratch: string, content: string): { [name: string]: string } {
+  return {
+    ...env,
+    PATH: busyboxBin(['git']),
+    HOME: scratch,
+    CLONE_SCRATCH: scratch,
+    CLONE_TARGET: content,
+    CLONE_REPOSITORY: `${baseUrl}/site.git`,
+    CLONE_TOKEN: TOKEN,
+  };
+}
+
 /** Every file under `dir` (recursively), including dot files. */
 function walk(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -173,12 +189,8 @@ async function runClone(
     cwd: work,
     timeoutMs: 30000,
     env: {
-      ...env,
+      ...localEnv(env, scratch, path.join(data, 'html')),
       PATH: `${shims}:${busyboxBin(['git'])}`,
-      HOME: scratch,
-      CLONE_SCRATCH: scratch,
-      CLONE_TARGET: path.join(data, 'html'),
-      CLONE_REPOSITORY: `${baseUrl}/site.git`,
       CLONE_TOKEN: token,
       GIT_TRACE: traceLog,
       GIT_CONFIG_NOSYSTEM: '1',
@@ -311,17 +323,7 @@ test('a second run replaces the content (an init container restarted after a fai
   expect(first.code).toBe(0);
   fs.writeFileSync(path.join(first.content, 'stale.html'), 'stale');
   const { script, env } = cloneContainer(GitRef.tag('v1'));
-  const again = await runScript(script, {
-    env: {
-      ...env,
-      PATH: busyboxBin(['git']),
-      HOME: first.scratch,
-      CLONE_SCRATCH: first.scratch,
-      CLONE_TARGET: first.content,
-      CLONE_REPOSITORY: `${baseUrl}/site.git`,
-      CLONE_TOKEN: TOKEN,
-    },
-  });
+  const again = await runScript(script, { env: localEnv(env, first.scratch, first.content) });
   expect(again.code).toBe(0);
   expect(fs.readdirSync(first.content)).toEqual(['index.html']);
   expect(fs.readFileSync(path.join(first.content, 'index.html'), 'utf8')).toBe('<h1>first</h1>\n');
@@ -342,15 +344,7 @@ test('fails when the checked-out commit is not the one asked for', async () => {
   expect(tampered).not.toBe(script);
   const work = scratchDir('git-clone-mismatch');
   const result = await runScript(tampered, {
-    env: {
-      ...env,
-      PATH: busyboxBin(['git']),
-      HOME: work,
-      CLONE_SCRATCH: path.join(work, 'scratch'),
-      CLONE_TARGET: path.join(work, 'data', 'html'),
-      CLONE_REPOSITORY: `${baseUrl}/site.git`,
-      CLONE_TOKEN: TOKEN,
-    },
+    env: localEnv(env, path.join(work, 'scratch'), path.join(work, 'data', 'html')),
   });
   expect(result.code).toBe(1);
   expect(result.stderr).toContain(`Fetched commit ${commits.third}, expected ${commits.second}`);

@@ -31,18 +31,20 @@ export function shellcheck(script: string): string {
 let binDirCache: string | undefined;
 
 /**
- * A directory of busybox applet links, like the busybox image's /bin. Tools named in `extra` (for example
- * 'git') are linked in too.
+ * A directory of busybox applet links, like the busybox image's /bin, that every user may read. Tools named
+ * in `extra` (for example 'git') are linked in too.
  */
 export function busyboxBin(extra: string[] = []): string {
   const busybox = requireTool('busybox');
   if (!binDirCache) {
     binDirCache = fs.mkdtempSync(path.join(os.tmpdir(), 'busybox-bin-'));
+    fs.chmodSync(binDirCache, 0o755);
     const applets = execFileSync(busybox, ['--list'], { encoding: 'utf8' }).split('\n').filter(Boolean);
     for (const applet of applets) fs.symlinkSync(busybox, path.join(binDirCache, applet));
   }
   if (extra.length === 0) return binDirCache;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'busybox-bin-extra-'));
+  fs.chmodSync(dir, 0o755);
   for (const f of fs.readdirSync(binDirCache)) fs.symlinkSync(busybox, path.join(dir, f));
   for (const tool of extra) {
     const target = path.join(dir, tool);
@@ -57,7 +59,7 @@ export interface RunResult {
   readonly code: number | null;
   readonly stdout: string;
   readonly stderr: string;
-  /** Every argv seen by `ps` while the script ran (sampled), for leak checks. */
+  /** Whether the script was killed for running longer than `timeoutMs`. */
   readonly timedOut: boolean;
 }
 
@@ -71,14 +73,33 @@ export interface RunOptions {
   readonly timeoutMs?: number;
   /** Working directory. */
   readonly cwd?: string;
+  /**
+   * Run as this user id (and group id), as the kubelet does with `runAsUser`. Switching users needs root:
+   * the run fails, never skips, when the tests are not root.
+   */
+  readonly uid?: number;
+  /** With `uid`: the supplementary groups, as the kubelet gives a pod's `fsGroup` to every container. */
+  readonly groups?: number[];
+}
+
+/** The argv that runs `busybox sh -c script`, through `setpriv` when `options.uid` is set. */
+function shellArgv(script: string, options: RunOptions): string[] {
+  const shell = [requireTool('busybox'), 'sh', '-c', script];
+  if (options.uid === undefined) return shell;
+  if (process.getuid?.() !== 0) {
+    throw new Error('this test switches users with setpriv and so must run as root (as CI does)');
+  }
+  const groups = options.groups ?? [];
+  const groupArgs = groups.length > 0 ? [`--groups=${groups.join(',')}`] : ['--clear-groups'];
+  return [requireTool('setpriv'), `--reuid=${options.uid}`, `--regid=${options.uid}`, ...groupArgs, ...shell];
 }
 
 /** Runs `script` with `busybox sh -c` asynchronously (so servers in this process keep serving). */
 export function runScript(script: string, options: RunOptions = {}): Promise<RunResult> {
-  const busybox = requireTool('busybox');
+  const [command, ...args] = shellArgv(script, options);
   const bin = busyboxBin(options.tools ?? []);
   return new Promise((resolve) => {
-    const child = spawn(busybox, ['sh', '-c', script], {
+    const child = spawn(command, args, {
       env: { PATH: bin, HOME: options.env?.HOME ?? os.tmpdir(), ...options.env },
       cwd: options.cwd,
     });

@@ -15,7 +15,7 @@
  * secret reaches a process's argv or the log. What it leaves unproven: the real vault CLI and Vault
  * server (TLS, the Kubernetes auth method, KV v1/v2 detection, their error output).
  */
-import { spawn, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -117,22 +117,8 @@ interface Call {
   leaks: string[];
 }
 
-let appletDir: string | undefined;
 const made: string[] = [];
 afterAll(() => made.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
-
-/** busybox applets, in a directory every user may read (the harness's own is private to its owner). */
-function sharedApplets(): string {
-  if (!appletDir) {
-    appletDir = tempDir('vault-secrets-busybox');
-    made.push(appletDir);
-    fs.chmodSync(appletDir, 0o755);
-    for (const applet of fs.readdirSync(busyboxBin())) {
-      fs.symlinkSync(requireTool('busybox'), path.join(appletDir, applet));
-    }
-  }
-  return appletDir;
-}
 
 const random = (label: string) => `${label}-${crypto.randomBytes(12).toString('hex')}`;
 
@@ -183,7 +169,7 @@ class World {
     };
     fs.writeFileSync(path.join(this.bin, 'fake-vault.json'), JSON.stringify(config), { mode: 0o644 });
     fs.writeFileSync(path.join(this.bin, 'vault'), `#!${process.execPath}\n${FAKE_VAULT}`, { mode: 0o755 });
-    this.path = `${this.bin}:${sharedApplets()}`;
+    this.path = `${this.bin}:${busyboxBin()}`;
   }
 
   /** The env of the synthesized container, pointed at this world's files. */
@@ -241,27 +227,6 @@ function container(props: Partial<VaultSecretsProps> = {}, podProps: kplus.Deplo
   return containerNamed(onlyPodSpec(synthValid(chart)), 'vault-fetch-secrets');
 }
 
-/** Runs the script as another user (and groups), as the kubelet would with runAsUser and fsGroup. */
-function runAs(uid: number, groups: number[], script: string, env: { [name: string]: string }): Promise<RunResult> {
-  const setpriv = requireTool('setpriv');
-  if (process.getuid?.() !== 0) {
-    throw new Error('this test switches users with setpriv and so must run as root (as CI does)');
-  }
-  const groupArgs = groups.length > 0 ? [`--groups=${groups.join(',')}`] : ['--clear-groups'];
-  return new Promise((resolve) => {
-    const child = spawn(
-      setpriv,
-      [`--reuid=${uid}`, `--regid=${uid}`, ...groupArgs, requireTool('busybox'), 'sh', '-c', script],
-      { env },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr, timedOut: false }));
-  });
-}
-
 /** Whether `uid` (with `groups`) can read `file`. */
 function canRead(uid: number, groups: number[], file: string): boolean {
   const groupArgs = groups.length > 0 ? [`--groups=${groups.join(',')}`] : ['--clear-groups'];
@@ -296,7 +261,7 @@ describe('VaultSecrets script', () => {
     const world = new World();
     const c = container();
     const { script } = scriptOf(c);
-    const result = await runAs(10001, [], script, world.env(c));
+    const result = await runScript(script, { env: world.env(c), uid: 10001 });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
 
@@ -341,7 +306,7 @@ describe('VaultSecrets script', () => {
     expect(c.securityContext.runAsUser).toBe(65534);
     const { script } = scriptOf(c);
     // the kubelet gives every container of the pod the fsGroup as a supplemental group
-    const result = await runAs(65534, [4321], script, world.env(c));
+    const result = await runScript(script, { env: world.env(c), uid: 65534, groups: [4321] });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     for (const name of world.files()) {

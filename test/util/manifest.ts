@@ -152,3 +152,10 @@ export function containerNamed(spec: any, name: string): any {
   if (!c) throw new Error(`no container named ${name}`);
   return c;
 }
+
+/** A container's env by name: the plain value, or the `valueFrom` reference of a Secret or ConfigMap value. */
+export function envOf(container: any): { [name: string]: any } {
+  const env: { [name: string]: any } = {};
+  for (const e of container.env ?? []) env[e.name] = e.value ?? e.valueFrom;
+  return env;
+}

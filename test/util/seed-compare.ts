@@ -94,3 +94,86 @@ export function compareWithSeed(seed: any, ours: any, exceptions: SeedExceptions
   }
   return problems;
 }
+
+/** Reasons for differences, by path. */
+export type Reasons = { [path: string]: string };
+
+/** Joins a path prefix ('' for the manifest's root) and a rest. */
+function at(prefix: string, rest: string): string {
+  return prefix ? `${prefix}.${rest}` : rest;
+}
+
+/**
+ * What cdk8s-plus-28 adds to a pod it renders, beyond the seed: the address label on the pod's metadata and the
+ * defaults it writes out in the pod spec.
+ *
+ * @param template where the pod is: '' for a Pod, 'spec.template' for a Deployment
+ */
+export function cdk8sPlusPodDefaults(template: string): Reasons {
+  const spec = at(template, 'spec');
+  return {
+    [at(template, 'metadata.labels.cdk8s.io/metadata.addr')]: "cdk8s-plus's address label on every pod it renders",
+    [`${spec}.automountServiceAccountToken`]: 'cdk8s-plus default: no API token in the pod',
+    [`${spec}.dnsPolicy`]: 'cdk8s-plus default (the Kubernetes default, written out)',
+    [`${spec}.hostNetwork`]: 'cdk8s-plus default (the Kubernetes default, written out)',
+    [`${spec}.restartPolicy`]: 'cdk8s-plus default (the Kubernetes default, written out)',
+    [`${spec}.securityContext`]: 'cdk8s-plus default pod security context (runAsNonRoot)',
+    [`${spec}.setHostnameAsFQDN`]: 'cdk8s-plus default (the Kubernetes default, written out)',
+    [`${spec}.terminationGracePeriodSeconds`]: 'cdk8s-plus default (30 s, the Kubernetes default, written out)',
+  };
+}
+
+/** What cdk8s-plus-28 adds to a Deployment beyond the seed (add `cdk8sPlusPodDefaults('spec.template')` too). */
+export function cdk8sPlusDeploymentDefaults(): Reasons {
+  return {
+    'spec.minReadySeconds': 'cdk8s-plus default (the Kubernetes default, written out)',
+    'spec.progressDeadlineSeconds': 'cdk8s-plus default (the Kubernetes default, written out)',
+    'spec.strategy': 'cdk8s-plus default: RollingUpdate 25%/25% (the Kubernetes default, written out)',
+  };
+}
+
+/** What cdk8s-plus-28 adds to an app container beyond the seed, at `container` ('spec.containers[app]'). */
+export function cdk8sPlusAppContainerDefaults(container: string): Reasons {
+  return {
+    [`${container}.imagePullPolicy`]: 'cdk8s-plus default',
+    [`${container}.resources`]: 'cdk8s-plus default requests and limits (the seed sets none for the app)',
+    [`${container}.securityContext`]: 'cdk8s-plus default: non-root, no privilege escalation, read-only root FS',
+    [`${container}.startupProbe`]: 'cdk8s-plus adds a TCP startup probe on the app port',
+  };
+}
+
+/**
+ * What every helper container (init step or sidecar) of this library gets beyond the seed, at `container`
+ * ('spec.initContainers[wait-db]'). Resources differ by pattern, so each test lists them itself.
+ */
+export function helperContainerDefaults(container: string): Reasons {
+  return {
+    [`${container}.imagePullPolicy`]: 'helper default: a pinned tag is pulled only when missing (IfNotPresent)',
+    [`${container}.terminationMessagePolicy`]: 'helper default: the log tail becomes the termination message',
+    [`${container}.securityContext`]:
+      'helper default: non-root (65534), no privilege escalation, no capabilities, read-only root FS, ' +
+      'RuntimeDefault seccomp',
+  };
+}
+
+/**
+ * What a WaitForService or ConfigCheck step adds beyond the seed's hand-written step, at `step`
+ * ('spec.initContainers[wait-db]'): its settings as env vars, its small resources and the helper defaults.
+ */
+export function scriptStepDefaults(step: string): Reasons {
+  return {
+    ...helperContainerDefaults(step),
+    [`${step}.env`]: 'settings (targets, timings, paths) reach the script as env vars, never inside its text',
+    [`${step}.resources`]: 'explicit small requests and limits for a shell script (10m/16Mi, 50m/32Mi)',
+  };
+}
+
+/** The reasons without the given paths (for a default that the seed sets too, with the same value). */
+export function without(reasons: Reasons, ...paths: string[]): Reasons {
+  const out: Reasons = { ...reasons };
+  for (const p of paths) {
+    if (!(p in out)) throw new Error(`without: no entry ${p}`);
+    delete out[p];
+  }
+  return out;
+}
