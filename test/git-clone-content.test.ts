@@ -70,7 +70,7 @@ describe('GitCloneContent', () => {
     new GitCloneContent(chart, 'git-clone', {
       workload: deployment,
       repository: REPO,
-      ref: GitRef.branch('main'),
+      gitRef: GitRef.branch('main'),
       token: { secret: token, key: 'token' },
       subDirectory: 'html',
       mountPath: '/usr/share/nginx/html',
@@ -96,7 +96,7 @@ describe('GitCloneContent', () => {
   test('the script is the same whatever the values: they arrive only through the environment', () => {
     const a = render().clone.command;
     const b = render({
-      ref: GitRef.commit(SHA),
+      gitRef: GitRef.commit(SHA),
       depth: 50,
       subDirectory: 'a/b',
       token: { secret: kplus.Secret.fromSecretName(Testing.chart(), 's', 'x'), key: 'k' },
@@ -118,7 +118,7 @@ describe('GitCloneContent', () => {
     [GitRef.tag('v1.4.0'), 'refs/tags/v1.4.0', 'tag v1.4.0'],
     [GitRef.commit(SHA), SHA, `commit ${SHA}`],
   ])('ref %s fetches %s', (ref, fetched, description) => {
-    expect(envOf(render({ ref }).clone).CLONE_REF).toBe(fetched);
+    expect(envOf(render({ gitRef: ref }).clone).CLONE_REF).toBe(fetched);
     expect(ref.toString()).toBe(description);
   });
 

@@ -48,6 +48,11 @@ export class AppWorkload extends Construct {
   /** The composition mechanism patterns add to. */
   public readonly composer: PodComposer;
 
+  /**
+   * @param scope the construct to add to (any construct of the chart)
+   * @param id the construct id
+   * @param props the settings
+   */
   constructor(scope: Construct, id: string, props: AppWorkloadProps) {
     super(scope, id);
     const kind = props.kind ?? WorkloadKind.deployment();

@@ -56,6 +56,11 @@ export abstract class PodPattern extends Construct implements IPodPart {
   /** The composer of the workload this pattern adds to. */
   public readonly composer: PodComposer;
 
+  /**
+   * @param scope the construct to add to (any construct of the chart)
+   * @param id the construct id; it also names the helper container unless `containerName` is given
+   * @param props the settings
+   */
   protected constructor(scope: Construct, id: string, props: PodPatternProps) {
     super(scope, id);
     this.composer = PodComposer.of(props.workload);

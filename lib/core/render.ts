@@ -47,7 +47,8 @@ function cpuQuantity(cpu: kplus.Cpu | undefined): string | undefined {
   return cpu?.amount;
 }
 
-function memoryQuantity(size: { toMebibytes(): number } | undefined): string | undefined {
+/** Renders a memory size the way cdk8s-plus does: whole MiB. */
+export function memoryQuantity(size: { toMebibytes(): number } | undefined): string | undefined {
   return size === undefined ? undefined : `${size.toMebibytes()}Mi`;
 }
 

@@ -104,6 +104,11 @@ export class ConfigCheck extends PodPattern {
   /** Where the step mounts the volume. */
   public readonly mountPath: string;
 
+  /**
+   * @param scope the construct to add to (any construct of the chart)
+   * @param id the construct id; it also names the helper container unless `containerName` is given
+   * @param props the settings
+   */
   constructor(scope: Construct, id: string, props: ConfigCheckProps) {
     super(scope, id, props);
     if (props.files.length === 0) {

@@ -79,6 +79,11 @@ export class FlywayMigrationJob extends Construct {
   /** The annotation that carries the hash of the scripts' ConfigMap, when there is one. */
   public readonly checksumAnnotation?: string;
 
+  /**
+   * @param scope the construct to add to (any construct of the chart)
+   * @param id the construct id
+   * @param props the settings
+   */
   constructor(scope: Construct, id: string, props: FlywayMigrationJobProps) {
     super(scope, id);
     const owner = `FlywayMigrationJob '${id}'`;

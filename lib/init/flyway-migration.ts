@@ -242,6 +242,11 @@ export class FlywayMigration extends PodPattern {
   /** The annotation that carries the hash of the scripts' ConfigMap, when there is one. */
   public readonly checksumAnnotation?: string;
 
+  /**
+   * @param scope the construct to add to (any construct of the chart)
+   * @param id the construct id; it also names the helper container unless `containerName` is given
+   * @param props the settings
+   */
   constructor(scope: Construct, id: string, props: FlywayMigrationProps) {
     super(scope, id, props);
     const parts = FlywayMigration._containerParts(this, this.owner, this.containerName, props, props.resources);

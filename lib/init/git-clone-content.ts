@@ -154,7 +154,7 @@ export interface GitCloneContentProps extends PodPatternProps {
    * The revision to check out.
    * @default GitRef.defaultBranch()
    */
-  readonly ref?: GitRef;
+  readonly gitRef?: GitRef;
 
   /**
    * How many commits of history to fetch (a shallow clone).
@@ -209,7 +209,7 @@ export interface GitCloneContentProps extends PodPatternProps {
  * new GitCloneContent(chart, 'git-clone', {
  *   workload: deployment,
  *   repository: 'https://github.com/company/website-content.git',
- *   ref: GitRef.branch('main'),
+ *   gitRef: GitRef.branch('main'),
  *   token: { secret: token, key: 'token' },
  *   subDirectory: 'html',
  *   mountPath: '/usr/share/nginx/html',
@@ -226,13 +226,18 @@ export class GitCloneContent extends PodPattern {
   public readonly subDirectory: string;
 
   /** The revision checked out. */
-  public readonly ref: GitRef;
+  public readonly gitRef: GitRef;
 
+  /**
+   * @param scope the construct to add to (any construct of the chart)
+   * @param id the construct id; it also names the helper container unless `containerName` is given
+   * @param props the settings
+   */
   constructor(scope: Construct, id: string, props: GitCloneContentProps) {
     super(scope, id, props);
     const owner = this.owner;
     checkUrl(owner, 'repository', props.repository, ['https']);
-    this.ref = props.ref ?? GitRef.defaultBranch();
+    this.gitRef = props.gitRef ?? GitRef.defaultBranch();
     const depth = checkInteger(owner, 'depth', props.depth ?? 1, 1, 1_000_000);
     this.subDirectory = checkRelativePath(owner, 'subDirectory', props.subDirectory ?? 'content');
     const tokenUsername = props.tokenUsername ?? 'x-access-token';
@@ -256,7 +261,7 @@ export class GitCloneContent extends PodPattern {
       HOME: kplus.EnvValue.fromValue(SCRATCH_PATH),
       GIT_TERMINAL_PROMPT: kplus.EnvValue.fromValue('0'),
       CLONE_REPOSITORY: kplus.EnvValue.fromValue(props.repository),
-      CLONE_REF: kplus.EnvValue.fromValue(this.ref.fetchRef),
+      CLONE_REF: kplus.EnvValue.fromValue(this.gitRef.fetchRef),
       CLONE_DEPTH: kplus.EnvValue.fromValue(String(depth)),
       CLONE_TARGET: kplus.EnvValue.fromValue(`${DATA_PATH}/${this.subDirectory}`),
       CLONE_SCRATCH: kplus.EnvValue.fromValue(SCRATCH_PATH),

@@ -180,6 +180,11 @@ export class VaultSecrets extends PodPattern {
 
   private readonly fileNames: string[];
 
+  /**
+   * @param scope the construct to add to (any construct of the chart)
+   * @param id the construct id; it also names the helper container unless `containerName` is given
+   * @param props the settings
+   */
   constructor(scope: Construct, id: string, props: VaultSecretsProps) {
     super(scope, id, props);
     const owner = this.owner;

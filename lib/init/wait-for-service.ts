@@ -288,6 +288,11 @@ export class WaitForService extends PodPattern {
   /** The targets, in the order they are waited for. */
   public readonly targets: WaitTarget[];
 
+  /**
+   * @param scope the construct to add to (any construct of the chart)
+   * @param id the construct id; it also names the helper container unless `containerName` is given
+   * @param props the settings
+   */
   constructor(scope: Construct, id: string, props: WaitForServiceProps) {
     super(scope, id, props);
     if (props.targets.length === 0) {

@@ -279,6 +279,11 @@ export class EnvoySidecar extends PodPattern {
   /** How the sidecar is rendered. */
   public readonly mode: SidecarMode;
 
+  /**
+   * @param scope the construct to add to (any construct of the chart)
+   * @param id the construct id; it also names the helper container unless `containerName` is given
+   * @param props the settings
+   */
   constructor(scope: Construct, id: string, props: EnvoySidecarProps) {
     super(scope, id, props);
     const owner = this.owner;

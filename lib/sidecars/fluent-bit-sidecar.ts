@@ -87,6 +87,11 @@ export class FluentBitSidecar extends PodPattern {
   /** Where the sidecar sees the app's log files. */
   public readonly logMountPath: string;
 
+  /**
+   * @param scope the construct to add to (any construct of the chart)
+   * @param id the construct id; it also names the helper container unless `containerName` is given
+   * @param props the settings
+   */
   constructor(scope: Construct, id: string, props: FluentBitSidecarProps) {
     super(scope, id, props);
     const owner = this.owner;

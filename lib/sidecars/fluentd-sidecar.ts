@@ -152,6 +152,11 @@ export class FluentdSidecar extends PodPattern {
   /** Where the sidecar's writable state volume is mounted. */
   public readonly stateMountPath: string;
 
+  /**
+   * @param scope the construct to add to (any construct of the chart)
+   * @param id the construct id; it also names the helper container unless `containerName` is given
+   * @param props the settings
+   */
   constructor(scope: Construct, id: string, props: FluentdSidecarProps) {
     super(scope, id, props);
     const owner = this.owner;

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { PodComposer } from '../core/pod-composer';
+import { memoryQuantity } from '../core/render';
 
 /** The pod label that opts a pod in or out of Istio's sidecar injection. */
 const INJECT_LABEL = 'sidecar.istio.io/inject';
@@ -104,11 +105,11 @@ export class IstioInjection extends Construct {
    * Labels a namespace for Istio injection: `istio-injection=enabled` (or `disabled`), or
    * `istio.io/rev=<revision>`.
    *
-   * @param namespace a cdk8s-plus `Namespace`, or an `ApiObject` of kind Namespace
+   * @param ns a cdk8s-plus `Namespace`, or an `ApiObject` of kind Namespace
    */
-  public static enableForNamespace(namespace: IConstruct, options: IstioNamespaceOptions = {}): void {
-    const api = ApiObject.of(namespace);
-    const owner = `IstioInjection.enableForNamespace '${namespace.node.id}'`;
+  public static enableForNamespace(ns: IConstruct, options: IstioNamespaceOptions = {}): void {
+    const api = ApiObject.of(ns);
+    const owner = `IstioInjection.enableForNamespace '${ns.node.id}'`;
     if (api.kind !== 'Namespace') {
       throw new Error(
         `${owner}: expected a Namespace (kplus.Namespace or an ApiObject of kind Namespace), got a ${api.kind}`,
@@ -141,6 +142,11 @@ export class IstioInjection extends Construct {
   /** Whether the proxy is asked to be a native sidecar (undefined: the mesh's setting). */
   public readonly nativeSidecar?: boolean;
 
+  /**
+   * @param scope the construct to add to (any construct of the chart)
+   * @param id the construct id
+   * @param props the settings
+   */
   constructor(scope: Construct, id: string, props: IstioInjectionProps) {
     super(scope, id);
     const owner = `IstioInjection '${id}'`;
@@ -190,8 +196,8 @@ export class IstioInjection extends Construct {
       const annotations: Array<[string, string | undefined]> = [
         ['sidecar.istio.io/proxyCPU', r.cpu?.request?.amount],
         ['sidecar.istio.io/proxyCPULimit', r.cpu?.limit?.amount],
-        ['sidecar.istio.io/proxyMemory', mebibytes(r.memory?.request)],
-        ['sidecar.istio.io/proxyMemoryLimit', mebibytes(r.memory?.limit)],
+        ['sidecar.istio.io/proxyMemory', memoryQuantity(r.memory?.request)],
+        ['sidecar.istio.io/proxyMemoryLimit', memoryQuantity(r.memory?.limit)],
       ];
       for (const [key, value] of annotations) {
         if (value !== undefined) this.composer.addPodAnnotation(key, value);
@@ -235,8 +241,4 @@ function checkRevision(owner: string, value: string): string {
     );
   }
   return value;
-}
-
-function mebibytes(size: { toMebibytes(): number } | undefined): string | undefined {
-  return size === undefined ? undefined : `${size.toMebibytes()}Mi`;
 }

@@ -215,6 +215,11 @@ export class OAuth2ProxySidecar extends PodPattern {
   /** The app's port that authenticated requests go to. */
   public readonly upstreamPort: number;
 
+  /**
+   * @param scope the construct to add to (any construct of the chart)
+   * @param id the construct id; it also names the helper container unless `containerName` is given
+   * @param props the settings
+   */
   constructor(scope: Construct, id: string, props: OAuth2ProxySidecarProps) {
     super(scope, id, props);
     const owner = this.owner;

@@ -117,7 +117,7 @@ function cloneContainer(ref?: GitRef): { script: string; env: { [name: string]: 
   new GitCloneContent(chart, 'git-clone', {
     workload: deployment,
     repository: 'https://git.example.com/company/site.git',
-    ref,
+    gitRef: ref,
     token: { secret: kplus.Secret.fromSecretName(chart, 't', 'github-token'), key: 'token' },
     subDirectory: 'html',
   });
