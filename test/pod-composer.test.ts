@@ -294,6 +294,21 @@ describe('validation', () => {
     );
   });
 
+  test('a sidecar listening on the app port is an error', () => {
+    const { chart, composer } = appOf();
+    composer.addSidecar({ ...busybox('proxy'), ports: [{ number: 8080 }] });
+    expect(() => Testing.synth(chart)).toThrow(
+      "containers 'proxy' and 'app' both listen on port 8080/TCP; they share the pod's network, so one would fail " +
+        'to bind it. Give one of them another port',
+    );
+  });
+
+  test('an init step may use a port a sidecar or the app uses later', () => {
+    const { chart, composer } = appOf();
+    composer.addInitStep({ ...busybox('probe-once'), ports: [{ number: 8080 }] });
+    expect(() => synthValid(chart)).not.toThrow();
+  });
+
   test('two mounts at one path in a container are an error', () => {
     const { chart, composer } = appOf();
     const a = SharedVolume.emptyDir(chart, 'a');

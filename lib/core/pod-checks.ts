@@ -43,6 +43,22 @@ export function checkPodSpec(spec: any, kind: string): string[] {
       }
     }
   }
+  // Every container of a pod shares one network namespace: two that listen on one port cannot both bind it.
+  // Init steps run alone, so only native sidecars and app containers can clash.
+  const owners = new Map<string, string>();
+  for (const c of [...init.filter((x) => x.restartPolicy === 'Always'), ...app]) {
+    for (const port of c.ports ?? []) {
+      const key = `${port.containerPort}/${port.protocol ?? 'TCP'}`;
+      const other = owners.get(key);
+      if (other !== undefined && other !== c.name) {
+        errors.push(
+          `containers '${other}' and '${c.name}' both listen on port ${key}; they share the pod's network, so one ` +
+            'would fail to bind it. Give one of them another port',
+        );
+      }
+      owners.set(key, c.name);
+    }
+  }
   for (const c of init) {
     if (c.restartPolicy !== undefined && c.restartPolicy !== 'Always') {
       errors.push(`init container '${c.name}' has restartPolicy '${c.restartPolicy}'; only 'Always' is allowed`);
