@@ -11,16 +11,14 @@ import {
   SidecarMode,
   WorkloadKind,
 } from '../lib';
-import { containerNamed, only, onlyPodSpec, synthValid } from './util/manifest';
+import { chartWithApp, containerNamed, only, onlyPodSpec, synthValid } from './util/manifest';
 
 function appOf(options: { kind?: WorkloadKind; version?: KubernetesVersion; port?: number } = {}) {
-  const chart = Testing.chart();
-  if (options.version) KubernetesVersion.setTarget(chart, options.version);
-  const app = new AppWorkload(chart, 'grpc', {
-    kind: options.kind,
-    container: { name: 'app', image: 'company/grpc-service:2.0.0', portNumber: options.port ?? 50051 },
-  });
-  return { chart, app };
+  return chartWithApp(
+    'grpc',
+    { name: 'app', image: 'company/grpc-service:2.0.0', portNumber: options.port ?? 50051 },
+    options,
+  );
 }
 
 /** The generated bootstrap, parsed. */

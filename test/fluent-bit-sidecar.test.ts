@@ -16,7 +16,7 @@ import {
   SidecarMode,
   WorkloadKind,
 } from '../lib';
-import { containerNamed, only, onlyPodSpec, synthValid } from './util/manifest';
+import { chartWithApp, containerNamed, only, onlyPodSpec, synthValid } from './util/manifest';
 
 // ---------------------------------------------------------------------------------------------------------------
 // A small parser for Fluent Bit's classic configuration format, strict where Fluent Bit is: section headers at
@@ -169,12 +169,11 @@ function checkedConf(text: string, file: 'main' | 'parsers' = 'main'): Section[]
 // ---------------------------------------------------------------------------------------------------------------
 
 function setup(version?: KubernetesVersion, kind?: WorkloadKind) {
-  const chart = Testing.chart();
-  if (version) KubernetesVersion.setTarget(chart, version);
-  const app = new AppWorkload(chart, 'api', {
-    kind,
-    container: { name: 'app', image: 'company/api:1.0.0', portNumber: 8080 },
-  });
+  const { chart, app } = chartWithApp(
+    'api',
+    { name: 'app', image: 'company/api:1.0.0', portNumber: 8080 },
+    { kind, version },
+  );
   const logs = SharedVolume.emptyDir(chart, 'app-logs');
   return { chart, app, logs };
 }

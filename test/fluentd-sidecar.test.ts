@@ -9,15 +9,14 @@ import {
   SidecarMode,
   WorkloadKind,
 } from '../lib';
-import { containerNamed, only, onlyPodSpec, synthValid } from './util/manifest';
+import { chartWithApp, containerNamed, envOf, only, onlyPodSpec, synthValid } from './util/manifest';
 
 function setup(kind?: WorkloadKind, version?: KubernetesVersion) {
-  const chart = Testing.chart();
-  if (version) KubernetesVersion.setTarget(chart, version);
-  const app = new AppWorkload(chart, 'api-server', {
-    kind,
-    container: { name: 'api-server', image: 'company/api-server:6.1.0', portNumber: 8080 },
-  });
+  const { chart, app } = chartWithApp(
+    'api-server',
+    { name: 'api-server', image: 'company/api-server:6.1.0', portNumber: 8080 },
+    { kind, version },
+  );
   const logs = SharedVolume.emptyDir(chart, 'log-volume');
   const configMap = kplus.ConfigMap.fromConfigMapName(chart, 'fluentd-config', 'fluentd-config');
   return { chart, app, logs, configMap };
@@ -34,8 +33,6 @@ function fluentd(extra: Partial<FluentdSidecarProps> = {}, kind?: WorkloadKind, 
   });
   return { chart, app };
 }
-
-const envOf = (c: any) => Object.fromEntries((c.env ?? []).map((e: any) => [e.name, e.value ?? e.valueFrom]));
 
 describe('FluentdSidecar rendering', () => {
   test("renders the seed's classic sidecar: image, Elasticsearch env, resources, read-only log mount", () => {

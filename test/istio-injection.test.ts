@@ -1,16 +1,10 @@
 import { ApiObject, Cron, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { AppWorkload, IstioInjection, KubernetesVersion, WorkloadKind } from '../lib';
-import { only, onlyPodSpec, synthValid } from './util/manifest';
+import { chartWithApp, only, onlyPodSpec, synthValid } from './util/manifest';
 
 function appOf(options: { kind?: WorkloadKind; version?: KubernetesVersion } = {}) {
-  const chart = Testing.chart();
-  if (options.version) KubernetesVersion.setTarget(chart, options.version);
-  const app = new AppWorkload(chart, 'api', {
-    kind: options.kind,
-    container: { name: 'api', image: 'company/api:1.0.0', portNumber: 8080 },
-  });
-  return { chart, app };
+  return chartWithApp('api', { name: 'api', image: 'company/api:1.0.0', portNumber: 8080 }, options);
 }
 
 /** The pod template metadata of the only workload. */

@@ -10,17 +10,12 @@ import {
   WorkloadKind,
 } from '../lib';
 import { checkPodSpec } from '../lib/core/pod-checks';
-import { containerNamed, only, onlyPodSpec, synthValid } from './util/manifest';
+import { chartWithApp, containerNamed, only, onlyPodSpec, synthValid } from './util/manifest';
 
 const busybox = (name: string) => ({ name, image: 'busybox:1.36', command: ['true'] });
 
 function appOf(kind?: WorkloadKind, version?: KubernetesVersion) {
-  const chart = Testing.chart();
-  if (version) KubernetesVersion.setTarget(chart, version);
-  const app = new AppWorkload(chart, 'web', {
-    kind,
-    container: { name: 'app', image: 'nginx:1.27', portNumber: 8080 },
-  });
+  const { chart, app } = chartWithApp('web', { name: 'app', image: 'nginx:1.27', portNumber: 8080 }, { kind, version });
   return { chart, app, composer: app.composer };
 }
 

@@ -3,6 +3,8 @@
  * schema (kubernetes-models), plus a strict check that containers carry no field the API does not know.
  */
 import { Chart, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { AppWorkload, KubernetesVersion, WorkloadKind } from '../../lib';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const MODELS: { [apiVersionKind: string]: any } = {
@@ -158,4 +160,16 @@ export function envOf(container: any): { [name: string]: any } {
   const env: { [name: string]: any } = {};
   for (const e of container.env ?? []) env[e.name] = e.value ?? e.valueFrom;
   return env;
+}
+
+/** A test chart, targeting `version` when given, with an `AppWorkload` of `id` around `container`. */
+export function chartWithApp(
+  id: string,
+  container: kplus.ContainerProps,
+  options: { kind?: WorkloadKind; version?: KubernetesVersion } = {},
+): { chart: Chart; app: AppWorkload } {
+  const chart = Testing.chart();
+  if (options.version) KubernetesVersion.setTarget(chart, options.version);
+  const app = new AppWorkload(chart, id, { kind: options.kind, container });
+  return { chart, app };
 }
