@@ -361,9 +361,8 @@ export class PodComposer extends Construct {
    */
   public troubleshootingGuide(): string {
     const manifest = this.apiObject.toJson();
-    const labels =
-      this.workloadKind === 'Pod' ? manifest.metadata?.labels : this.podTemplateOf(manifest).metadata?.labels;
-    return troubleshootingGuide(manifest, this.podSpecOf(manifest), labels ?? {});
+    const template = this.podTemplateOf(manifest);
+    return troubleshootingGuide(manifest, template.spec, template.metadata?.labels ?? {});
   }
 
   /** The pod's effective requests and limits for scheduling (KEP-753 rule), and what drives each. */
@@ -403,16 +402,16 @@ export class PodComposer extends Construct {
     this.parts.push(part);
   }
 
+  /** The pod template: the Pod manifest itself for a Pod. */
   private podTemplateOf(manifest: any): any {
     let node = manifest;
     for (const key of POD_SPEC_PATH[this.workloadKind].slice(0, -1)) node = node[key];
     return node;
   }
 
+  /** The pod spec: the `spec` of the pod template (every path in POD_SPEC_PATH ends with 'spec'). */
   private podSpecOf(manifest: any): any {
-    let node = manifest;
-    for (const key of POD_SPEC_PATH[this.workloadKind]) node = node[key];
-    return node;
+    return this.podTemplateOf(manifest).spec;
   }
 
   /** Resolves the start-up order of init steps and native sidecars. */
