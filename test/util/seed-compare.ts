@@ -10,10 +10,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 
-/** The seed folder, beside the repository (shared/seed/manifests). */
-export const SEED_DIR = path.join(__dirname, '..', '..', '..', 'shared', 'seed', 'manifests');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { seedDir } = require('./seed-dir');
 
-/** The first object of a seed manifest file, e.g. '03-nginx-static.yaml'. */
+/** The guide's manifests folder: SEED_MANIFESTS_DIR, else ../shared/seed/manifests beside the repository. */
+export const SEED_DIR: string = seedDir();
+
+/** The first object of a seed manifest file, e.g. '03-nginx-static.yaml'. Only `*.seed.test.ts` files call it. */
 export function loadSeed(file: string): any {
   const text = fs.readFileSync(path.join(SEED_DIR, file), 'utf8');
   return parseAllDocuments(text)[0].toJS();
