@@ -51,6 +51,8 @@ describe('07-internal-dashboard', () => {
         ...cdk8sPlusAppContainerDefaults(grafana),
         [`${grafana}.securityContext`]: 'cdk8s-plus default: non-root, no privilege escalation (writable root FS)',
         ...cdk8sPlusDeploymentDefaults(),
+        // names the proxy every Service must reach, for the rules and the doctor
+        'spec.template.metadata.annotations.pod-patterns.cdk8s.io/front-door': 'oauth2-proxy is the front door',
         ...cdk8sPlusPodDefaults('spec.template'),
       },
     });

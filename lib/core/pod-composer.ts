@@ -1,56 +1,34 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject, Lazy, resolve } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { CHECKSUM_ANNOTATION_PREFIX, configMapHash } from './content-hash';
+import { AppPort, FRONT_DOOR_ANNOTATION, FrontDoorClaim, FrontDoorRouting, servicesMadeByCdk8sPlus } from './front-door';
 import { HelperContainerProps } from './helper-container';
 import { KubernetesVersion } from './kubernetes-version';
-import { CHECKSUM_ANNOTATION_PREFIX, configMapHash } from './content-hash';
 import { checkPort } from './names';
 import { OrderNode, resolveOrder } from './ordering';
+import { partProblems } from './part-checks';
 import { checkPodSpec, RUNS_TO_COMPLETION } from './pod-checks';
-import { checkHelper, renderHelper } from './render';
+import {
+  ExistingInitContainer,
+  InitStep,
+  InitStepOptions,
+  IPodPart,
+  Sidecar,
+  SidecarMode,
+  SidecarOptions,
+} from './pod-parts';
+import { hasPodTemplate, podSpecOf, podSpecPath, podTemplateOf } from './pod-template';
+import { checkHelper, renderHelper, sortKeys } from './render';
+import { renderThrough } from './rendering';
 import { EffectiveResources, ResourceAccounting } from './resource-accounting';
+import { ServiceExposeOptions } from './service-exposure';
 import { SharedVolume, VolumeMountOptions } from './shared-volume';
 import { troubleshootingGuide } from './troubleshooting';
 
-/** Something with a place in the pod's start-up order: an init step, a sidecar, or a pattern. */
-export interface IPodPart {
-  /** The container's name in the pod. */
-  readonly containerName: string;
-}
-
-/** How a sidecar is rendered. */
-export enum SidecarMode {
-  /** Native when the target Kubernetes version has native sidecars (1.29+), classic before. */
-  AUTO = 'auto',
-  /** Always native: an init container with `restartPolicy: Always`. Needs Kubernetes 1.29+. */
-  NATIVE = 'native',
-  /** Always classic: a regular container beside the app. Not allowed in a Job or CronJob. */
-  CLASSIC = 'classic',
-}
-
-/** Options for `PodComposer.addInitStep()`. */
-export interface InitStepOptions {
-  /**
-   * Init steps and native sidecars this step must start after, wherever they were declared.
-   * @default - after the steps declared before it
-   */
-  readonly after?: IPodPart[];
-}
-
-/** Options for `PodComposer.addSidecar()`. */
-export interface SidecarOptions {
-  /**
-   * Native or classic rendering.
-   * @default SidecarMode.AUTO
-   */
-  readonly mode?: SidecarMode;
-
-  /**
-   * Init steps and native sidecars this sidecar must start after.
-   * @default - after the steps declared before it
-   */
-  readonly after?: IPodPart[];
-}
+// The composer's vocabulary, defined in files of their own, reaches users and patterns through the composer.
+export { ExistingInitContainer, InitStep, InitStepOptions, IPodPart, Sidecar, SidecarMode, SidecarOptions };
+export { ServiceExposeOptions };
 
 /** Options for mounting a shared volume into an app container. */
 export interface AppMountOptions extends VolumeMountOptions {
@@ -60,51 +38,6 @@ export interface AppMountOptions extends VolumeMountOptions {
    */
   readonly container?: kplus.Container;
 }
-
-/** An init step: a helper container that runs to completion before the app starts. */
-export class InitStep implements IPodPart {
-  /** The container's name. */
-  public readonly containerName: string;
-
-  /** @internal */
-  constructor(
-    /** The container. */
-    public readonly container: HelperContainerProps,
-    /** The parts this step starts after. */
-    public readonly after: IPodPart[],
-  ) {
-    this.containerName = container.name;
-  }
-}
-
-/** A sidecar: a helper container that runs for the pod's lifetime. */
-export class Sidecar implements IPodPart {
-  /** The container's name. */
-  public readonly containerName: string;
-
-  /** @internal */
-  constructor(
-    /** The container. */
-    public readonly container: HelperContainerProps,
-    /** How it is rendered. */
-    public readonly mode: SidecarMode,
-    /** The parts this sidecar starts after. */
-    public readonly after: IPodPart[],
-  ) {
-    this.containerName = container.name;
-  }
-}
-
-/** Where the pod spec sits in each workload kind's manifest. */
-const POD_SPEC_PATH: { [kind: string]: string[] } = {
-  Pod: ['spec'],
-  Deployment: ['spec', 'template', 'spec'],
-  StatefulSet: ['spec', 'template', 'spec'],
-  DaemonSet: ['spec', 'template', 'spec'],
-  ReplicaSet: ['spec', 'template', 'spec'],
-  Job: ['spec', 'template', 'spec'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
-};
 
 const COMPOSER_ID = 'PodComposer';
 
@@ -137,33 +70,40 @@ export class PodComposer extends Construct {
   private readonly volumes = new Map<string, SharedVolume>();
   private readonly services: kplus.Service[] = [];
   private readonly _warnings: string[] = [];
+  private readonly render: () => any;
+  private readonly routing: FrontDoorRouting;
   private validatedRender?: any;
   private warningsPrinted = false;
   private versionOverride?: KubernetesVersion;
-  private frontDoor?: { port: number; by: string };
+  private frontDoor?: FrontDoorClaim;
 
   private constructor(workload: kplus.AbstractPod) {
     super(workload, COMPOSER_ID);
     this.workload = workload;
     this.apiObject = ApiObject.of(workload);
     this.workloadKind = this.apiObject.kind;
-    if (!POD_SPEC_PATH[this.workloadKind]) {
+    if (!hasPodTemplate(this.workloadKind)) {
       throw new Error(
         `PodComposer: '${workload.node.path}' is a ${this.workloadKind}; patterns attach to a Deployment, ` +
           'StatefulSet, DaemonSet, Job, CronJob or Pod',
       );
     }
-    // The one place where rendering is hooked: the workload renders as cdk8s-plus builds it, then the
-    // helper containers are placed in their resolved order.
-    const renderBase = this.apiObject.toJson.bind(this.apiObject);
+    this.routing = new FrontDoorRouting(
+      () => this.frontDoor,
+      () => this.appPorts(),
+    );
+    // The one place where rendering is hooked: cdk8s resolves the workload and cdk8s-plus maps it, the helper
+    // containers are placed in their resolved order, then the user's JSON patches apply.
+    const render = renderThrough(this.apiObject, { transform: (manifest) => this.compose(manifest) });
+    this.render = render;
     this.apiObject.toJson = () => {
       // cdk8s validates every construct right before it renders them, in one synchronous pass: the
       // manifest composed for validation is that render's result, used once.
       const validated = this.validatedRender;
       this.validatedRender = undefined;
-      return validated ?? this.compose(renderBase());
+      return validated ?? render();
     };
-    this.node.addValidation({ validate: () => this.validatePod(renderBase) });
+    this.node.addValidation({ validate: () => this.validatePod() });
   }
 
   /** Whether the workload's pods run to completion (Job, CronJob): classic sidecars would keep them alive. */
@@ -191,6 +131,21 @@ export class PodComposer extends Construct {
       );
     }
     return first;
+  }
+
+  /**
+   * An init container the workload already has (added with cdk8s-plus's `addInitContainer`), as a part that
+   * helpers can name in `after`. Such containers start before every helper of this library.
+   */
+  public existingInitContainer(name: string): IPodPart {
+    if (!this.workload.initContainers.some((c) => c.name === name)) {
+      const names = this.workload.initContainers.map((c) => `'${c.name}'`).join(', ') || 'none';
+      throw new Error(
+        `PodComposer '${this.workload.node.path}': the workload has no init container named '${name}' (it has ` +
+          `${names}); add it with addInitContainer first, or name an init step of this library instead`,
+      );
+    }
+    return new ExistingInitContainer(name);
   }
 
   /** Adds an init step. Steps run in the order declared, after any they name in `after`. */
@@ -280,8 +235,11 @@ export class PodComposer extends Construct {
   }
 
   /**
-   * Makes `port` the pod's front door: every Service made with `exposeViaService` (before or after this
-   * call) sends traffic to it instead of the app's port, so that a proxy sidecar cannot be bypassed.
+   * Makes `port` the pod's front door: every Service that the library or cdk8s-plus makes for this workload
+   * (`exposeViaService` here or on the workload, a StatefulSet's governing Service), before or after this call,
+   * sends the traffic meant for the app to it, so that a proxy sidecar cannot be bypassed. The pod template
+   * carries the annotation `pod-patterns.cdk8s.io/front-door: <by>:<port>`, and the rules at synth fail on any
+   * other Service that selects the pod and sends traffic around the front door.
    *
    * @param port the helper's container port
    * @param by the name of the helper that owns it (for error messages)
@@ -295,6 +253,8 @@ export class PodComposer extends Construct {
       );
     }
     this.frontDoor = { port, by };
+    this.addPodAnnotation(FRONT_DOOR_ANNOTATION, `${by}:${port}`);
+    this.routeGeneratedServices();
   }
 
   /** The port Services send traffic to: the front door if one is set, else `appPort`. */
@@ -328,13 +288,7 @@ export class PodComposer extends Construct {
       ports: [{ port, targetPort: appPort, name: options.portName }],
     });
     // Rendered at synth: a front door claimed later still receives the traffic.
-    const api = ApiObject.of(service);
-    const renderService = api.toJson.bind(api);
-    api.toJson = () => {
-      const json = renderService();
-      json.spec.ports = json.spec.ports.map((p: any) => ({ ...p, targetPort: this.targetPortFor(appPort) }));
-      return json;
-    };
+    this.routing.route(service, true);
     this.services.push(service);
     return service;
   }
@@ -351,7 +305,7 @@ export class PodComposer extends Construct {
 
   /** The helper container names in start-up order as rendered: init steps and native sidecars. */
   public startupOrder(): string[] {
-    const spec = this.podSpecOf(this.apiObject.toJson());
+    const spec = podSpecOf(this.workloadKind, this.apiObject.toJson());
     return (spec.initContainers ?? []).map((c: any) => c.name);
   }
 
@@ -361,13 +315,13 @@ export class PodComposer extends Construct {
    */
   public troubleshootingGuide(): string {
     const manifest = this.apiObject.toJson();
-    const template = this.podTemplateOf(manifest);
+    const template = podTemplateOf(this.workloadKind, manifest);
     return troubleshootingGuide(manifest, template.spec, template.metadata?.labels ?? {});
   }
 
   /** The pod's effective requests and limits for scheduling (KEP-753 rule), and what drives each. */
   public effectiveResources(): EffectiveResources {
-    return ResourceAccounting.ofPodSpec(this.podSpecOf(this.apiObject.toJson()));
+    return ResourceAccounting.ofPodSpec(podSpecOf(this.workloadKind, this.apiObject.toJson()));
   }
 
   /** Whether a sidecar renders native in this pod. */
@@ -402,24 +356,25 @@ export class PodComposer extends Construct {
     this.parts.push(part);
   }
 
-  /** The pod template: the Pod manifest itself for a Pod. */
-  private podTemplateOf(manifest: any): any {
-    let node = manifest;
-    for (const key of POD_SPEC_PATH[this.workloadKind].slice(0, -1)) node = node[key];
-    return node;
+  /** The app containers' ports (the ports a Service that bypasses the front door would target). */
+  private appPorts(): AppPort[] {
+    return this.workload.containers.flatMap((c) => c.ports.map((p) => ({ number: p.number, name: p.name })));
   }
 
-  /** The pod spec: the `spec` of the pod template (every path in POD_SPEC_PATH ends with 'spec'). */
-  private podSpecOf(manifest: any): any {
-    return this.podTemplateOf(manifest).spec;
+  /** Routes the Services cdk8s-plus made for the workload through the front door, if there is one. */
+  private routeGeneratedServices(): void {
+    if (!this.frontDoor) return;
+    for (const service of servicesMadeByCdk8sPlus(this.workload)) this.routing.route(service, false);
   }
 
   /** Resolves the start-up order of init steps and native sidecars. */
   private orderedInitParts(): Array<InitStep | Sidecar> {
     const initParts = this.parts.filter((p) => p instanceof InitStep || this.isNative(p));
+    // init containers the workload already has start first: an `after` naming one always holds
+    const existing = new Set(this.workload.initContainers.map((c) => c.name));
     const nodes: OrderNode[] = initParts.map((p) => ({
       name: p.containerName,
-      after: p.after.map((a) => a.containerName).filter((name) => this.isInitPart(name)),
+      after: p.after.map((a) => a.containerName).filter((name) => !existing.has(name) && this.isInitPart(name)),
     }));
     const order = resolveOrder(`PodComposer '${this.workload.node.path}'`, nodes);
     return order.map((name) => initParts.find((p) => p.containerName === name)!);
@@ -431,15 +386,28 @@ export class PodComposer extends Construct {
     return part === undefined || part instanceof InitStep || this.isNative(part);
   }
 
+  /**
+   * Renders a helper to its Kubernetes JSON inside cdk8s's resolution: Lazy values and the App's resolvers
+   * apply to its fields as to the fields cdk8s-plus renders.
+   */
+  private renderPart(part: InitStep | Sidecar, native: boolean, key: string[]): any {
+    return sortKeys(resolve(key, renderHelper(part.container, native), this.apiObject));
+  }
+
   private compose(manifest: any): any {
     if (this.parts.length === 0) return manifest;
-    const spec = this.podSpecOf(manifest);
-    const init = this.orderedInitParts().map((p) => renderHelper(p.container, p instanceof Sidecar));
+    const path = podSpecPath(this.workloadKind);
+    const spec = podSpecOf(this.workloadKind, manifest);
+    const before = spec.initContainers ?? [];
+    const init = this.orderedInitParts().map((p, i) =>
+      this.renderPart(p, p instanceof Sidecar, [...path, 'initContainers', `${before.length + i}`]),
+    );
+    const apps = spec.containers ?? [];
     const classic = this.parts
       .filter((p): p is Sidecar => p instanceof Sidecar && !this.isNative(p))
-      .map((p) => renderHelper(p.container, false));
-    if (init.length > 0) spec.initContainers = [...(spec.initContainers ?? []), ...init];
-    if (classic.length > 0) spec.containers = [...(spec.containers ?? []), ...classic];
+      .map((p, i) => this.renderPart(p, false, [...path, 'containers', `${apps.length + i}`]));
+    if (init.length > 0) spec.initContainers = [...before, ...init];
+    if (classic.length > 0) spec.containers = [...apps, ...classic];
     // keep the pod spec's keys sorted, as cdk8s renders every other object
     for (const key of Object.keys(spec).sort()) {
       const value = spec[key];
@@ -449,101 +417,35 @@ export class PodComposer extends Construct {
     return manifest;
   }
 
-  private validatePod(renderBase: () => any): string[] {
+  private validatePod(): string[] {
     if (!this.warningsPrinted) {
       this._warnings.forEach((w) => console.warn(`[warning] ${this.workload.node.path}: ${w}`));
       this.warningsPrinted = true;
     }
-    const errors: string[] = [];
-    const version = this.kubernetesVersion;
-    for (const part of this.parts) {
-      if (!(part instanceof Sidecar)) continue;
-      const name = part.containerName;
-      if (part.mode === SidecarMode.NATIVE && !version.supportsNativeSidecars) {
-        errors.push(
-          `sidecar '${name}' is set to SidecarMode.NATIVE but the target is Kubernetes ${version}; native ` +
-            'sidecars need 1.29+. Target 1.29+ (KubernetesVersion.setTarget) or use SidecarMode.AUTO',
-        );
-      }
-      if (!this.isNative(part) && this.runsToCompletion) {
-        const fix =
-          part.mode === SidecarMode.CLASSIC
-            ? "Set its 'mode' to SidecarMode.AUTO or SidecarMode.NATIVE (Kubernetes 1.29+)"
-            : 'Target Kubernetes 1.29+ (KubernetesVersion.setTarget) so it renders as a native sidecar';
-        errors.push(
-          `sidecar '${name}' would render as a classic sidecar in a ${this.workloadKind} (${
-            part.mode === SidecarMode.CLASSIC ? 'SidecarMode.CLASSIC' : `target Kubernetes ${version}`
-          }): the pod would never complete because the sidecar never exits. ${fix}, or run it outside the ` +
-            `${this.workloadKind}`,
-        );
-      }
-    }
-    for (const part of this.parts) {
-      for (const dep of part.after) {
-        const target = this.parts.find((p) => p.containerName === dep.containerName);
-        if (part instanceof InitStep && target instanceof Sidecar && !this.isNative(target)) {
-          errors.push(
-            `init step '${part.containerName}' runs after sidecar '${target.containerName}', which renders as a ` +
-              'classic sidecar and so starts only after every init step; make the sidecar native ' +
-              '(Kubernetes 1.29+) or drop the dependency',
-          );
-        } else if (target instanceof Sidecar && this.isNative(target) && !target.container.startupProbe) {
-          errors.push(
-            `'${part.containerName}' runs after native sidecar '${target.containerName}', which has no startupProbe; ` +
-              'only a startup probe makes Kubernetes wait for a sidecar to be ready. Give the sidecar a startupProbe',
-          );
-        }
-      }
-    }
+    // Services cdk8s-plus made after the front door was claimed; validation runs before any object renders.
+    this.routeGeneratedServices();
+    const errors = partProblems({
+      parts: this.parts,
+      workloadKind: this.workloadKind,
+      runsToCompletion: this.runsToCompletion,
+      version: this.kubernetesVersion,
+      isNative: (sidecar) => this.isNative(sidecar),
+    });
     this.validatedRender = undefined;
     let manifest: any;
     try {
-      manifest = this.compose(renderBase());
+      manifest = this.render();
     } catch (e) {
       errors.push((e as Error).message);
       return errors;
     }
-    errors.push(...checkPodSpec(this.podSpecOf(manifest), this.workloadKind));
+    errors.push(...checkPodSpec(podSpecOf(this.workloadKind, manifest), this.workloadKind));
     if (errors.length === 0) this.validatedRender = manifest;
     return errors;
   }
 }
-
 /** A value computed at synth. */
 export interface IAnnotationValue {
   /** Returns the value. */
   produce(): string;
-}
-
-/** Options for `exposeViaService`. */
-export interface ServiceExposeOptions {
-  /**
-   * The Service's name.
-   * @default - generated from the construct path
-   */
-  readonly name?: string;
-
-  /**
-   * The port the Service listens on.
-   * @default - the app's port
-   */
-  readonly port?: number;
-
-  /**
-   * The app container port traffic goes to (replaced by a proxy sidecar's front door if there is one).
-   * @default - the app container's `portNumber`
-   */
-  readonly targetPort?: number;
-
-  /**
-   * The Service port's name.
-   * @default - unnamed
-   */
-  readonly portName?: string;
-
-  /**
-   * The Service type.
-   * @default ServiceType.CLUSTER_IP
-   */
-  readonly serviceType?: kplus.ServiceType;
 }

@@ -133,7 +133,8 @@ export function dropUndefined<T extends object>(obj: T): T {
 /** Sorts object keys recursively and drops undefined values, as cdk8s does for its own output. */
 export function sortKeys(value: any): any {
   if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
+  // Only plain objects: a cdk8s token (a Lazy value) stays whole, for cdk8s's resolution to produce it.
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     const out: any = {};
     for (const k of Object.keys(value).sort()) {
       if (value[k] !== undefined) out[k] = sortKeys(value[k]);

@@ -1,0 +1,47 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+
+/** Turns an object's rendered JSON into its final JSON (before the user's JSON patches). */
+export interface IManifestTransform {
+  /** Returns the transformed manifest (it may change `manifest` in place and return it). */
+  transform(manifest: any): any;
+}
+
+/**
+ * Makes `transform` part of how `api` renders, inside cdk8s's own pipeline: cdk8s resolves the object (Lazy
+ * values, App resolvers) and cdk8s-plus maps it, then the transform adds what the library composes, then the
+ * user's JSON patches (`ApiObject.addJsonPatch`) apply last, so they see and can change everything the library
+ * added. Returns the render function (the object's `toJson` now calls it).
+ */
+export function renderThrough(api: ApiObject, transform: IManifestTransform): () => any {
+  const base = api.toJson.bind(api);
+  // cdk8s applies an object's JSON patches inside toJson, before cdk8s-plus's mapping and before anything
+  // composed here exists; they are held back from that step and applied to the composed manifest instead.
+  const patches: JsonPatch[] | undefined = (api as any).patches;
+  if (!Array.isArray(patches)) {
+    throw new Error(
+      `cdk8s-pod-patterns: cannot compose '${api.node.path}': this cdk8s version keeps an ApiObject's JSON ` +
+        'patches where the library cannot find them; use cdk8s 2.70 or a later 2.x',
+    );
+  }
+  const render = () => {
+    const held = patches.splice(0, patches.length);
+    let manifest: any;
+    try {
+      manifest = base();
+    } finally {
+      patches.push(...held);
+    }
+    const composed = transform.transform(manifest);
+    if (held.length === 0) return composed;
+    try {
+      return JsonPatch.apply(composed, ...held);
+    } catch (e) {
+      throw new Error(
+        `Failed serializing construct at path '${api.node.path}' with name '${api.name}': a JSON patch does not ` +
+          `apply to the composed manifest: ${(e as Error).message}`,
+      );
+    }
+  };
+  api.toJson = render;
+  return render;
+}
