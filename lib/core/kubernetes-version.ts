@@ -36,6 +36,13 @@ export class KubernetesVersion {
    * constructs to it.
    */
   public static setTarget(scope: IConstruct, version: KubernetesVersion): void {
+    if (scope.node.children.length > 0) {
+      throw new Error(
+        `KubernetesVersion.setTarget: '${scope.node.path || scope.node.id || 'the app'}' already has constructs, so ` +
+          'its target can no longer change; call setTarget on the App or Chart before adding constructs to it, ' +
+          'or use PodComposer.of(workload).overrideKubernetesVersion(version) for one workload',
+      );
+    }
     scope.node.setContext(CONTEXT_KEY, version.minor);
   }
 

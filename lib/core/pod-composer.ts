@@ -2,7 +2,13 @@ import { ApiObject, Lazy, resolve } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { CHECKSUM_ANNOTATION_PREFIX, configMapHash } from './content-hash';
-import { AppPort, FRONT_DOOR_ANNOTATION, FrontDoorClaim, FrontDoorRouting, servicesMadeByCdk8sPlus } from './front-door';
+import {
+  AppPort,
+  FRONT_DOOR_ANNOTATION,
+  FrontDoorClaim,
+  FrontDoorRouting,
+  servicesMadeByCdk8sPlus,
+} from './front-door';
 import { HelperContainerProps } from './helper-container';
 import { KubernetesVersion } from './kubernetes-version';
 import { checkPort } from './names';

@@ -31,16 +31,21 @@ export function renderThrough(api: ApiObject, transform: IManifestTransform): ()
     } finally {
       patches.push(...held);
     }
-    const composed = transform.transform(manifest);
-    if (held.length === 0) return composed;
-    try {
-      return JsonPatch.apply(composed, ...held);
-    } catch (e) {
-      throw new Error(
-        `Failed serializing construct at path '${api.node.path}' with name '${api.name}': a JSON patch does not ` +
-          `apply to the composed manifest: ${(e as Error).message}`,
-      );
+    let composed = transform.transform(manifest);
+    for (const patch of held) {
+      try {
+        composed = JsonPatch.apply(composed, patch);
+      } catch (e) {
+        const op = (patch as any)._toJson?.() ?? {};
+        throw new Error(
+          `Failed serializing construct at path '${api.node.path}': the JSON patch '${op.op} ${op.path}' does ` +
+            `not apply to the composed manifest (${(e as Error).message}); patches apply after the library's ` +
+            "helpers are in place, so check the path against the output of 'cdk8s synth'",
+          { cause: e },
+        );
+      }
     }
+    return composed;
   };
   api.toJson = render;
   return render;
