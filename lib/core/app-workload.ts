@@ -1,7 +1,8 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { KubernetesVersion } from './kubernetes-version';
-import { PodComposer, ServiceExposeOptions } from './pod-composer';
+import { PodComposer } from './pod-composer';
+import { ServiceExposeOptions } from './service-exposure';
 import { EffectiveResources } from './resource-accounting';
 import { WorkloadKind } from './workload-kind';
 

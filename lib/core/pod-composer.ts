@@ -32,10 +32,6 @@ import { ServiceExposeOptions } from './service-exposure';
 import { SharedVolume, VolumeMountOptions } from './shared-volume';
 import { troubleshootingGuide } from './troubleshooting';
 
-// The composer's vocabulary, defined in files of their own, reaches users and patterns through the composer.
-export { ExistingInitContainer, InitStep, InitStepOptions, IPodPart, Sidecar, SidecarMode, SidecarOptions };
-export { ServiceExposeOptions };
-
 /** Options for mounting a shared volume into an app container. */
 export interface AppMountOptions extends VolumeMountOptions {
   /**

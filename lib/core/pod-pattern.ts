@@ -1,7 +1,8 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkDnsLabel, checkImage, dnsLabelFromId } from './names';
-import { IPodPart, PodComposer, SidecarMode } from './pod-composer';
+import { PodComposer } from './pod-composer';
+import { IPodPart, SidecarMode } from './pod-parts';
 
 /** Props every pattern shares. */
 export interface PodPatternProps {

@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkAbsolutePath, checkRelativePath } from '../core/names';
-import { InitStep } from '../core/pod-composer';
+import { InitStep } from '../core/pod-parts';
 import { PodPattern, PodPatternProps } from '../core/pod-pattern';
 import { mib } from '../core/render';
 import { shellPreamble } from '../core/shell';

@@ -2,7 +2,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { HelperMount, SharedVolume } from '../core/shared-volume';
 import { checkAbsolutePath, checkEnvName, checkInteger, checkUrl, derivedName } from '../core/names';
-import { InitStep } from '../core/pod-composer';
+import { InitStep } from '../core/pod-parts';
 import { PodPattern, PodPatternProps } from '../core/pod-pattern';
 import { mib } from '../core/render';
 

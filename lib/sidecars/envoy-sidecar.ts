@@ -6,7 +6,7 @@ import { HealthCheck } from '../core/health-check';
 import { namespaceOf } from '../core/namespace';
 import { checkInteger, checkPort, derivedName } from '../core/names';
 import { PodPattern, PodPatternProps } from '../core/pod-pattern';
-import { SidecarMode } from '../core/pod-composer';
+import { SidecarMode } from '../core/pod-parts';
 import { mib } from '../core/render';
 
 /** The protocol the generated bootstrap speaks to the app. */

@@ -4,7 +4,7 @@ import { configMapVolume } from '../core/config-volume';
 import { HealthCheck } from '../core/health-check';
 import { checkSameNamespace, namespaceOf } from '../core/namespace';
 import { checkAbsolutePath, checkEnvName, checkInteger, derivedName } from '../core/names';
-import { Sidecar } from '../core/pod-composer';
+import { Sidecar } from '../core/pod-parts';
 import { PodPattern, SidecarPatternProps } from '../core/pod-pattern';
 import { mib } from '../core/render';
 import { SharedVolume } from '../core/shared-volume';

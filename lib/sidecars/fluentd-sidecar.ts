@@ -12,7 +12,7 @@ import {
   checkRelativePath,
   derivedName,
 } from '../core/names';
-import { Sidecar, SidecarMode } from '../core/pod-composer';
+import { Sidecar, SidecarMode } from '../core/pod-parts';
 import { PodPattern, SidecarPatternProps } from '../core/pod-pattern';
 import { mib } from '../core/render';
 import { SharedVolume } from '../core/shared-volume';

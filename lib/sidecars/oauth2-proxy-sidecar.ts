@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { HealthCheck } from '../core/health-check';
 import { checkSameNamespace } from '../core/namespace';
 import { checkHost, checkPort, checkUrl } from '../core/names';
-import { SidecarMode } from '../core/pod-composer';
+import { SidecarMode } from '../core/pod-parts';
 import { PodPattern, SidecarPatternProps } from '../core/pod-pattern';
 import { mib } from '../core/render';
 
