@@ -1,5 +1,5 @@
-import { formatCpu, formatMemory, quantityValue } from '../plan/quantity';
-import { accountResources, AmountKind, ResourceName } from '../plan/resource-stages';
+import { quantityValue } from '../plan/quantity';
+import { accountResources, reportedFigures } from '../plan/resource-stages';
 
 /** One resource of the pod's effective footprint, and what drives it. */
 export interface ResourceFigure {
@@ -62,22 +62,7 @@ export class ResourceAccounting {
 
   /** Computes the effective resources of a rendered pod spec (the `spec` of a Pod, or a template's spec). */
   public static ofPodSpec(podSpec: any): EffectiveResources {
-    const { effective } = accountResources('ResourceAccounting', podSpec);
-    const figure = (kind: AmountKind, resource: ResourceName): ResourceFigure => {
-      const f = effective[kind][resource];
-      return {
-        amount: f.amount,
-        quantity: resource === 'cpu' ? formatCpu(f.amount) : formatMemory(f.amount),
-        bounded: f.bounded,
-        drivenBy: f.drivenBy,
-      };
-    };
-    return {
-      cpuRequest: figure('requests', 'cpu'),
-      memoryRequest: figure('requests', 'memory'),
-      cpuLimit: figure('limits', 'cpu'),
-      memoryLimit: figure('limits', 'memory'),
-    };
+    return reportedFigures(accountResources('ResourceAccounting', podSpec));
   }
 
   private constructor() {}

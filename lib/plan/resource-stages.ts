@@ -9,7 +9,7 @@
  *
  * @see https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/#resource-sharing-within-containers
  */
-import { cpuMillis, memoryBytes, quantityValue } from './quantity';
+import { cpuMillis, formatCpu, formatMemory, memoryBytes, quantityValue } from './quantity';
 
 /** 'cpu' or 'memory'. */
 export type ResourceName = 'cpu' | 'memory';
@@ -188,4 +188,36 @@ export function accountResources(owner: string, podSpec: any): ResourceAccount {
     }
   }
   return { stages, effective, overhead };
+}
+
+/** A figure as `ResourceAccounting` reports it (the `ResourceFigure` struct). */
+export interface ReportedFigure {
+  readonly amount: number;
+  readonly quantity: string;
+  readonly bounded: boolean;
+  readonly drivenBy: string;
+}
+
+/** The four figures as `ResourceAccounting` reports them (the `EffectiveResources` struct). */
+export function reportedFigures(account: ResourceAccount): {
+  cpuRequest: ReportedFigure;
+  memoryRequest: ReportedFigure;
+  cpuLimit: ReportedFigure;
+  memoryLimit: ReportedFigure;
+} {
+  const figure = (kind: AmountKind, resource: ResourceName): ReportedFigure => {
+    const f = account.effective[kind][resource];
+    return {
+      amount: f.amount,
+      quantity: resource === 'cpu' ? formatCpu(f.amount) : formatMemory(f.amount),
+      bounded: f.bounded,
+      drivenBy: f.drivenBy,
+    };
+  };
+  return {
+    cpuRequest: figure('requests', 'cpu'),
+    memoryRequest: figure('requests', 'memory'),
+    cpuLimit: figure('limits', 'cpu'),
+    memoryLimit: figure('limits', 'memory'),
+  };
 }
