@@ -7,10 +7,10 @@ import { CHECKSUM_ANNOTATION_PREFIX, configMapHash } from './content-hash';
 import { checkPort } from './names';
 import { OrderNode, resolveOrder } from './ordering';
 import { checkPodSpec, RUNS_TO_COMPLETION } from './pod-checks';
+import { PodPlan } from '../plan/pod-plan';
 import { checkHelper, renderHelper } from './render';
 import { EffectiveResources, ResourceAccounting } from './resource-accounting';
 import { SharedVolume, VolumeMountOptions } from './shared-volume';
-import { troubleshootingGuide } from './troubleshooting';
 
 /** Something with a place in the pod's start-up order: an init step, a sidecar, or a pattern. */
 export interface IPodPart {
@@ -356,13 +356,19 @@ export class PodComposer extends Construct {
   }
 
   /**
+   * The pod's start-up plan, read from the workload's rendered manifest: phases and what gates each, the
+   * shutdown, every container, the effective resources and the runbook; as data, text, Markdown or Mermaid.
+   */
+  public plan(): PodPlan {
+    return PodPlan.fromManifest(this.apiObject.toJson());
+  }
+
+  /**
    * A plain-text guide to this pod's start-up for when it is stuck: which container runs at each
-   * `Init:N/M` status, and the kubectl commands that show its logs and events.
+   * `Init:N/M` status, and the kubectl commands that show its logs and events. The runbook of `plan()`.
    */
   public troubleshootingGuide(): string {
-    const manifest = this.apiObject.toJson();
-    const template = this.podTemplateOf(manifest);
-    return troubleshootingGuide(manifest, template.spec, template.metadata?.labels ?? {});
+    return this.plan().toRunbookText();
   }
 
   /** The pod's effective requests and limits for scheduling (KEP-753 rule), and what drives each. */
