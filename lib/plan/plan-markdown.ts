@@ -115,7 +115,7 @@ export function planMarkdown(plan: PodPlan, level = 1): string {
   for (const e of plan.runbook) {
     out.push(`${h(3)} ${code(e.container)} (${roleText(e.role)}, ${e.status})`);
     out.push('');
-    out.push(e.meaning.charAt(0).toUpperCase() + e.meaning.slice(1) + '.');
+    out.push(`When the pod stays here: ${e.meaning}.`);
     out.push('');
     out.push('```sh');
     out.push(e.commands.state);

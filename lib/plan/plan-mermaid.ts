@@ -53,7 +53,8 @@ export function planMermaid(plan: PodPlan): string {
     }
     out.push('  end');
   }
-  out.push(`  subgraph running["Running together: ${esc(last.gate)}"]`);
+  const completes = plan.kind === 'Job' || plan.kind === 'CronJob';
+  out.push(`  subgraph running["Running together until the ${completes ? 'app completes' : 'pod stops'}"]`);
   out.push('    direction TB');
   for (const name of last.containers) {
     const c = plan.container(name);
@@ -88,7 +89,7 @@ export function planMermaid(plan: PodPlan): string {
   for (const name of plan.nativeSidecars) {
     out.push(`  ${id(name)} -.-|keeps running| ${id(name)}_run`);
   }
-  out.push(`  running -->|${plan.kind === 'Job' || plan.kind === 'CronJob' ? 'app completes' : 'pod deleted'}| stop1`);
+  out.push(`  running -->|${completes ? 'app completes' : 'pod deleted'}| stop1`);
   s.steps.slice(1).forEach((step, i) => {
     const before = s.steps[i];
     out.push(
