@@ -5,6 +5,11 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   roots: ['<rootDir>/test', '<rootDir>/examples'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '\\.integ\\.test\\.ts$', '\\.seed\\.test\\.ts$'],
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '\\.integ\\.test\\.ts$',
+    '\\.seed\\.test\\.ts$',
+    '\\.browser\\.test\\.ts$',
+  ],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.dev.json' }] },
 };

@@ -9,5 +9,6 @@ export * from './core/resource-accounting';
 export * from './core/shared-volume';
 export * from './core/workload-kind';
 export * from './core/pod-pattern';
+export * from './plan';
 export * from './init';
 export * from './sidecars';

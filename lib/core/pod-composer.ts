@@ -15,6 +15,7 @@ import { checkPort } from './names';
 import { OrderNode, resolveOrder } from './ordering';
 import { partProblems } from './part-checks';
 import { checkPodSpec, RUNS_TO_COMPLETION } from './pod-checks';
+import { PodPlan } from '../plan/pod-plan';
 import {
   ExistingInitContainer,
   InitStep,
@@ -24,13 +25,12 @@ import {
   SidecarMode,
   SidecarOptions,
 } from './pod-parts';
-import { hasPodTemplate, podSpecOf, podSpecPath, podTemplateOf } from './pod-template';
+import { hasPodTemplate, podSpecOf, podSpecPath } from './pod-template';
 import { checkHelper, renderHelper, sortKeys } from './render';
 import { renderThrough } from './rendering';
 import { EffectiveResources, ResourceAccounting } from './resource-accounting';
 import { ServiceExposeOptions } from './service-exposure';
 import { SharedVolume, VolumeMountOptions } from './shared-volume';
-import { troubleshootingGuide } from './troubleshooting';
 
 /** Options for mounting a shared volume into an app container. */
 export interface AppMountOptions extends VolumeMountOptions {
@@ -312,13 +312,19 @@ export class PodComposer extends Construct {
   }
 
   /**
+   * The pod's start-up plan, read from the workload's rendered manifest: phases and what gates each, the
+   * shutdown, every container, the effective resources and the runbook; as data, text, Markdown or Mermaid.
+   */
+  public plan(): PodPlan {
+    return PodPlan.fromManifest(this.apiObject.toJson());
+  }
+
+  /**
    * A plain-text guide to this pod's start-up for when it is stuck: which container runs at each
-   * `Init:N/M` status, and the kubectl commands that show its logs and events.
+   * `Init:N/M` status, and the kubectl commands that show its logs and events. The runbook of `plan()`.
    */
   public troubleshootingGuide(): string {
-    const manifest = this.apiObject.toJson();
-    const template = podTemplateOf(this.workloadKind, manifest);
-    return troubleshootingGuide(manifest, template.spec, template.metadata?.labels ?? {});
+    return this.plan().toRunbookText();
   }
 
   /** The pod's effective requests and limits for scheduling (KEP-753 rule), and what drives each. */
