@@ -1,8 +1,10 @@
 /**
  * Every example's start-up diagram parses and renders with Mermaid in headless Chromium; the diagram of the
- * example with a native sidecar is written to docs/images for the README.
+ * example with a native sidecar is drawn to a PNG: to docs/images (the README's picture) with
+ * UPDATE_DOCS_IMAGES=1, else to a temporary folder, so that a test run leaves the tree as it was.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { PodPlan } from '../../lib';
@@ -10,7 +12,9 @@ import { MermaidPage } from './mermaid-page';
 
 const ROOT = path.join(__dirname, '..', '..');
 const EXAMPLES = path.join(ROOT, 'examples');
-const PNG = path.join(ROOT, 'docs', 'images', 'start-up-plan.png');
+const PNG = process.env.UPDATE_DOCS_IMAGES
+  ? path.join(ROOT, 'docs', 'images', 'start-up-plan.png')
+  : path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'plan-png-')), 'start-up-plan.png');
 
 const examples = fs
   .readdirSync(EXAMPLES)
