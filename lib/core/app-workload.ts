@@ -5,6 +5,8 @@ import { AppSecurity } from './app-security';
 import { KubernetesVersion } from './kubernetes-version';
 import { PodComposer, ServiceExposeOptions } from './pod-composer';
 import { EffectiveResources } from './resource-accounting';
+import { checkPortName } from './names';
+import { checkContainerProps } from './workload-checks';
 import { WorkloadKind } from './workload-kind';
 
 /** Props for `AppWorkload`. */
@@ -72,10 +74,11 @@ export class AppWorkload extends Construct {
     this.security = props.security ?? AppSecurity.restricted();
     const owner = `AppWorkload '${this.node.path}'`;
     // The app container is passed at construction: a StatefulSet derives its Service's ports from it.
-    this.workload = kind._create(this, 'Workload', props.container, (c, where) => ({
-      ...c,
-      securityContext: this.security._apply(`${owner}: ${where}${c.name ? ` '${c.name}'` : ''}`, c.securityContext),
-    }));
+    this.workload = kind._create(this, 'Workload', props.container, (c, where) => {
+      const at = `${owner}: ${where}${c.name ? ` '${c.name}'` : ''}`;
+      checkContainerProps(at, c);
+      return { ...c, securityContext: this.security._apply(at, c.securityContext) };
+    });
     this.container = this.workload.containers[0];
     this.composer = PodComposer.of(this.workload);
     if (props.kubernetesVersion) {
@@ -88,6 +91,14 @@ export class AppWorkload extends Construct {
    * front door, the Service targets the proxy's port, not the app's.
    */
   public exposeViaService(options: ServiceExposeOptions = {}): kplus.Service {
+    const name = options.name;
+    if (name !== undefined && (name.length > 63 || !/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(name))) {
+      throw new Error(
+        `AppWorkload '${this.node.path}': the Service's 'name' must be a DNS-1035 label (lower-case letters, ` +
+          `digits and '-', starting with a letter, at most 63 characters), got ${JSON.stringify(name)}`,
+      );
+    }
+    if (options.portName !== undefined) checkPortName(`AppWorkload '${this.node.path}'`, 'portName', options.portName);
     return this.composer.exposeViaService(this, 'Service', options);
   }
 
