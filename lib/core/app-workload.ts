@@ -6,7 +6,7 @@ import { KubernetesVersion } from './kubernetes-version';
 import { PodComposer, ServiceExposeOptions } from './pod-composer';
 import { EffectiveResources } from './resource-accounting';
 import { checkPortName } from './names';
-import { checkContainerProps } from './workload-checks';
+import { checkContainerProps, checkObjectName } from './workload-checks';
 import { WorkloadKind } from './workload-kind';
 
 /** Props for `AppWorkload`. */
@@ -79,6 +79,7 @@ export class AppWorkload extends Construct {
       checkContainerProps(at, c);
       return { ...c, securityContext: this.security._apply(at, c.securityContext) };
     });
+    checkObjectName(owner, ApiObject.of(this.workload), kind.kind === 'CronJob' ? 52 : 253);
     this.container = this.workload.containers[0];
     this.composer = PodComposer.of(this.workload);
     if (props.kubernetesVersion) {
@@ -99,7 +100,9 @@ export class AppWorkload extends Construct {
       );
     }
     if (options.portName !== undefined) checkPortName(`AppWorkload '${this.node.path}'`, 'portName', options.portName);
-    return this.composer.exposeViaService(this, 'Service', options);
+    const service = this.composer.exposeViaService(this, 'Service', options);
+    checkObjectName(`AppWorkload '${this.node.path}': exposeViaService`, ApiObject.of(service));
+    return service;
   }
 
   /** The workload as a Deployment; throws for another kind. */

@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { checkDnsLabel, checkEnvName, checkImage, checkInteger, checkPort, checkPortName } from './names';
 
@@ -13,6 +14,7 @@ function isUnresolved(value: unknown): boolean {
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const CRON_FIELD = /^[0-9A-Za-z*/,?#-]+$/;
 
@@ -138,4 +140,26 @@ export function checkContainerProps(owner: string, props: kplus.ContainerProps):
   }
   for (const name of Object.keys(props.envVariables ?? {})) checkEnvName(owner, `envVariables ${name}`, name);
   checkResources(owner, 'resources', props.resources);
+}
+
+/**
+ * Checks the name an object got, which cdk8s generates from the construct path when none is given and
+ * which keeps characters ('_', '.') a Kubernetes name may not hold. A Service's name must also start with a
+ * letter (DNS-1035).
+ */
+export function checkObjectName(owner: string, object: ApiObject, maxLength = 253): void {
+  const name = object.name;
+  if (isUnresolved(name)) return;
+  const service = object.kind === 'Service';
+  const valid = service ? name.length <= 63 && DNS_1035.test(name) : name.length <= maxLength && isSubdomain(name);
+  if (!valid) {
+    throw new Error(
+      `${owner}: the ${object.kind}'s name ${JSON.stringify(name)} is not a valid Kubernetes name (${
+        service
+          ? "a DNS-1035 label: lower-case letters, digits and '-', starting with a letter"
+          : 'a DNS-1123 subdomain'
+      }, at most ${service ? 63 : maxLength} characters); set its 'name' (metadata.name), or use construct ids of ` +
+        "lower-case letters, digits and '-'",
+    );
+  }
 }

@@ -7,7 +7,7 @@ import { Cron, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import { AppWorkload, WorkloadKind } from '../../lib';
-import { dnsLabel, envName, image, maybe, num, port, SENTINEL_SECRET, text } from './arbitraries';
+import { constructId, dnsLabel, envName, image, maybe, num, port, SENTINEL_SECRET, text } from './arbitraries';
 import { buildOrThrowNaming, property, reportCases } from './fuzz';
 
 reportCases('app-workload.property');
@@ -77,15 +77,15 @@ function workloadKind(k: KindInput): WorkloadKind {
 
 property(
   'AppWorkload with any kind, container and Service',
-  fc.tuple(kinds, container, service),
-  ([k, c, svc]) => {
+  fc.tuple(kinds, container, service, constructId),
+  ([k, c, svc, id]) => {
     const { outcome, manifests } = buildOrThrowNaming(() => {
       const chart = Testing.chart();
       const secret = new kplus.Secret(chart, 'db', { stringData: { password: SENTINEL_SECRET } });
       const env: { [name: string]: kplus.EnvValue } = {};
       for (const [name, value] of Object.entries(c.env)) env[name] = kplus.EnvValue.fromValue(value);
       if (c.withSecret) env.DB_PASSWORD = kplus.EnvValue.fromSecretValue({ secret, key: 'password' });
-      const app = new AppWorkload(chart, 'app', {
+      const app = new AppWorkload(chart, id, {
         kind: workloadKind(k),
         container: {
           name: c.name,
