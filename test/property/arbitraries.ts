@@ -123,4 +123,4 @@ export const constructId = fc.oneof(
 );
 
 /** A value long known to be secret: it must never appear outside its Secret. */
-export const SENTINEL_SECRET = 'sentinel-secret-value-7f3a91';
+export const SENTINEL_SECRET = 'sentinel-secret-value-7f3a91c0de'; // 32 bytes, a valid cookie secret

@@ -19,7 +19,14 @@ export function base(kind: 'deployment' | 'job' = 'deployment'): Base {
   const chart = Testing.chart();
   const secret = new kplus.Secret(chart, 'creds', {
     metadata: { name: 'creds' },
-    stringData: { password: SENTINEL_SECRET, token: SENTINEL_SECRET, username: 'app-user' },
+    stringData: {
+      password: SENTINEL_SECRET,
+      token: SENTINEL_SECRET,
+      username: 'app-user',
+      'client-id': 'client-id-not-secret',
+      'client-secret': SENTINEL_SECRET,
+      'cookie-secret': SENTINEL_SECRET,
+    },
   });
   const serviceAccount = kplus.ServiceAccount.fromServiceAccountName(chart, 'sa', 'app-sa');
   const common = { serviceAccount, automountServiceAccountToken: true };
