@@ -454,8 +454,7 @@ function vaultSecretsScript(count: number): string {
   const publishes: string[] = [];
   for (let n = 1; n <= count; n++) {
     fetches.push(
-      `fetch ${n} "$VAULT_KV_${n}_PATH" "$VAULT_KV_${n}_FIELD" "$VAULT_KV_${n}_FILE" ` +
-        `"\${VAULT_KV_${n}_MOUNT:-}"`,
+      `fetch ${n} "$VAULT_KV_${n}_PATH" "$VAULT_KV_${n}_FIELD" "$VAULT_KV_${n}_FILE" ` + `"\${VAULT_KV_${n}_MOUNT:-}"`,
     );
     publishes.push(`publish "$VAULT_KV_${n}_FILE"`);
   }
