@@ -308,3 +308,75 @@ describe('AppWorkload typed access', () => {
     expect(inits.map((i) => i.map((c: any) => c.name))).toEqual([['wait-db'], ['wait-db']]);
   });
 });
+
+describe('AppWorkload checks what it passes to cdk8s-plus (found by the property tests)', () => {
+  const container = { name: 'web', image: 'company/web:1.0.0', portNumber: 8080 };
+
+  test.each([
+    [
+      'an empty image',
+      () => new AppWorkload(Testing.chart(), 'web', { container: { ...container, image: '' } }),
+      "AppWorkload 'test/web': container 'web': 'image' must be an image reference such as 'busybox:1.36' or " +
+        '\'registry/name@sha256:...\', got ""',
+    ],
+    [
+      'a port out of range',
+      () => new AppWorkload(Testing.chart(), 'web', { container: { ...container, portNumber: 70000 } }),
+      "AppWorkload 'test/web': container 'web': 'portNumber' must be an integer 1-65535, got 70000",
+    ],
+    [
+      'a CPU amount in exponent form',
+      () =>
+        new AppWorkload(Testing.chart(), 'web', {
+          container: { ...container, resources: { cpu: { request: kplus.Cpu.millis(1e21) } } },
+        }),
+      "AppWorkload 'test/web': container 'web': 'resources.cpu.request' must be a CPU amount of whole millicores, 0 " +
+        'or more (Cpu.millis(250), Cpu.units(1)), got "1e+21m"',
+    ],
+    [
+      'negative replicas',
+      () => WorkloadKind.deployment({ replicas: -1 }),
+      "WorkloadKind.deployment: 'replicas' must be a whole number from 0 to 2147483647, got -1",
+    ],
+    [
+      'a namespace with upper case',
+      () => WorkloadKind.pod({ metadata: { namespace: 'Prod' } }),
+      "WorkloadKind.pod: 'metadata.namespace' must be a DNS-1123 label (lower-case letters, digits and '-', " +
+        'starting and ending with a letter or digit, at most 63 characters), got "Prod"',
+    ],
+    [
+      'a schedule field with a space in it',
+      () => WorkloadKind.cronJob({ schedule: Cron.schedule({ minute: '1 2' }) }),
+      "WorkloadKind.cronJob: 'schedule' must be five cron fields (minute hour day month weekday) of digits, names, " +
+        "'*', '/', ',' and '-', such as Cron.schedule({ minute: '0', hour: '3' }), got \"1 2 * * * *\"",
+    ],
+    [
+      'a StatefulSet without a port',
+      () =>
+        new AppWorkload(Testing.chart(), 'db', {
+          kind: WorkloadKind.statefulSet(),
+          container: { image: 'postgres:16' },
+        }),
+      "WorkloadKind.statefulSet: a StatefulSet needs a Service, made from its containers' ports, but no container " +
+        "has a port; give the app container 'portNumber', or pass 'service'",
+    ],
+    [
+      'a construct id that makes an invalid generated name',
+      () => new AppWorkload(Testing.chart(), 'web_app', { container }),
+      "AppWorkload 'test/web_app': the Deployment's name \"test-web_app-workload-c8f63d81\" is not a valid " +
+        "Kubernetes name (a DNS-1123 subdomain, at most 253 characters); set its 'name' (metadata.name), or use " +
+        "construct ids of lower-case letters, digits and '-'",
+    ],
+  ])('refuses %s', (_what, build, message) => {
+    expect(build).toThrow(message);
+  });
+
+  test("'name: undefined' keeps the name cdk8s generates", () => {
+    // GIVEN
+    const chart = Testing.chart();
+    // WHEN
+    new AppWorkload(chart, 'web', { kind: WorkloadKind.deployment({ metadata: { name: undefined } }), container });
+    // THEN
+    expect(only(synthValid(chart), 'Deployment').metadata.name).toMatch(/^test-web-workload-/);
+  });
+});
