@@ -1,3 +1,4 @@
+export * from './core/app-security';
 export * from './core/app-workload';
 export * from './core/health-check';
 export * from './core/helper-container';

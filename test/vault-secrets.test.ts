@@ -112,10 +112,10 @@ describe('VaultSecrets', () => {
       VAULT_SA_TOKEN_PATH: '/var/run/secrets/kubernetes.io/serviceaccount/token',
       VAULT_SECRETS_DIR: '/vault/secrets',
       VAULT_FILE_MODE: '0400',
-      VAULT_SECRET_1_PATH: 'kv-a/b-c',
-      VAULT_SECRET_1_FIELD: 'f-1',
-      VAULT_SECRET_1_FILE: 'file-9',
-      VAULT_SECRET_1_MOUNT: 'mnt-x',
+      VAULT_KV_1_PATH: 'kv-a/b-c',
+      VAULT_KV_1_FIELD: 'f-1',
+      VAULT_KV_1_FILE: 'file-9',
+      VAULT_KV_1_MOUNT: 'mnt-x',
     });
   });
 

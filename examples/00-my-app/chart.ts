@@ -23,14 +23,14 @@ export function build(app: App): Chart {
     },
   );
 
-  new ConfigCheck(chart, 'check-config', {
+  new ConfigCheck(myApp, 'check-config', {
     workload: myApp.workload,
     volume: config,
     mountPath: '/config',
     files: ['app.yaml'],
   });
 
-  new WaitForService(chart, 'wait-db', {
+  new WaitForService(myApp, 'wait-db', {
     workload: myApp.workload,
     targets: [WaitTarget.tcp('postgres-svc', 5432)],
     intervalSeconds: 2,

@@ -26,16 +26,16 @@ export function build(app: App): Chart {
       },
     },
   });
-  (orders.workload as kplus.Deployment).select(kplus.LabelSelector.of({ labels: { app: 'order-service' } }));
+  orders.deployment.select(kplus.LabelSelector.of({ labels: { app: 'order-service' } }));
 
   // One step per dependency, as in the seed, polling every 3 s with 2 s per attempt.
-  new WaitForService(chart, 'wait-for-postgres', {
+  new WaitForService(orders, 'wait-for-postgres', {
     workload: orders.workload,
     targets: [WaitTarget.tcp('postgres-svc', 5432)],
     intervalSeconds: 3,
     attemptTimeoutSeconds: 2,
   });
-  new WaitForService(chart, 'wait-for-redis', {
+  new WaitForService(orders, 'wait-for-redis', {
     workload: orders.workload,
     targets: [WaitTarget.tcp('redis-svc', 6379)],
     intervalSeconds: 3,

@@ -41,7 +41,7 @@ export function build(app: App): Chart {
     },
   });
 
-  new FlywayMigration(chart, 'flyway-migrate', {
+  new FlywayMigration(migrator, 'flyway-migrate', {
     workload: migrator.workload,
     jdbcUrl: 'jdbc:postgresql://postgres-svc:5432/users',
     user: username,

@@ -5,7 +5,7 @@
  */
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { AppWorkload, GitCloneContent, SharedVolume, WorkloadKind } from '../../lib';
+import { AppSecurity, AppWorkload, GitCloneContent, SharedVolume, WorkloadKind } from '../../lib';
 
 /** Builds the nginx-static chart. */
 export function build(app: App): Chart {
@@ -18,21 +18,32 @@ export function build(app: App): Chart {
       replicas: 2,
       select: false,
       podMetadata: { labels },
-      // The official nginx image starts as root and writes to /var/cache/nginx and /var/run, so the
-      // cdk8s-plus defaults (non-root, read-only root file system) are relaxed for it, as in the seed.
       securityContext: { ensureNonRoot: false },
     }),
     container: {
       name: 'nginx',
       image: 'nginx:1.27-alpine',
       portNumber: 80,
-      securityContext: { ensureNonRoot: false, readOnlyRootFilesystem: false },
+      securityContext: { readOnlyRootFilesystem: false },
     },
+    // The official nginx image starts as root: its master binds port 80, makes and chowns its cache
+    // directories under /var/cache/nginx, and its workers switch to the nginx user. So this one container is
+    // held to the baseline profile instead of the restricted one, with exactly those capabilities; it still
+    // runs unprivileged, without privilege escalation, under the RuntimeDefault seccomp profile.
+    security: AppSecurity.baseline({
+      runAsRoot: true,
+      addCapabilities: [
+        kplus.Capability.CHOWN,
+        kplus.Capability.NET_BIND_SERVICE,
+        kplus.Capability.SETGID,
+        kplus.Capability.SETUID,
+      ],
+    }),
   });
-  (web.workload as kplus.Deployment).select(kplus.LabelSelector.of({ labels }));
+  web.deployment.select(kplus.LabelSelector.of({ labels }));
 
   const token = kplus.Secret.fromSecretName(chart, 'github-token', 'github-token');
-  new GitCloneContent(chart, 'git-clone', {
+  new GitCloneContent(web, 'git-clone', {
     workload: web.workload,
     repository: 'https://github.com/company/website-content.git',
     token: { secret: token, key: 'token' },

@@ -26,7 +26,7 @@ export function build(app: App): Chart {
     },
   });
 
-  new VaultSecrets(chart, 'vault-fetch-secrets', {
+  new VaultSecrets(payment, 'vault-fetch-secrets', {
     workload: payment.workload,
     address: 'https://vault.internal:8200',
     caCertificate: kplus.ConfigMap.fromConfigMapName(chart, 'vault-ca-cert', 'vault-ca-cert'),

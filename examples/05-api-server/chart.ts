@@ -24,9 +24,9 @@ export function build(app: App): Chart {
       envVariables: { LOG_DIR: kplus.EnvValue.fromValue('/var/log/app') },
     },
   });
-  (api.workload as kplus.Deployment).select(kplus.LabelSelector.of({ labels: { app: 'api-server' } }));
+  api.deployment.select(kplus.LabelSelector.of({ labels: { app: 'api-server' } }));
 
-  new FluentdSidecar(chart, 'fluentd', {
+  new FluentdSidecar(api, 'fluentd', {
     workload: api.workload,
     logVolume: SharedVolume.emptyDir(chart, 'log-volume'),
     appMountPath: '/var/log/app',

@@ -17,7 +17,7 @@ export function build(app: App): Chart {
   // The configuration is managed outside this chart: refer to it by name.
   const config = kplus.ConfigMap.fromConfigMapName(chart, 'envoy-grpc-config', 'envoy-grpc-config');
 
-  new EnvoySidecar(chart, 'envoy', {
+  new EnvoySidecar(service, 'envoy', {
     workload: service.workload,
     config: EnvoyConfig.fromConfigMap(config, { listenerPorts: [15001] }),
     adminPort: 9901,

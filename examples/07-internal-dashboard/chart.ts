@@ -35,9 +35,9 @@ export function build(app: App): Chart {
       },
     },
   });
-  (dashboard.workload as kplus.Deployment).select(kplus.LabelSelector.of({ labels: { app: 'internal-dashboard' } }));
+  dashboard.deployment.select(kplus.LabelSelector.of({ labels: { app: 'internal-dashboard' } }));
 
-  new OAuth2ProxySidecar(chart, 'oauth2-proxy', {
+  new OAuth2ProxySidecar(dashboard, 'oauth2-proxy', {
     workload: dashboard.workload,
     provider: OAuth2Provider.google(),
     secret: kplus.Secret.fromSecretName(chart, 'oauth2-proxy-secret', 'oauth2-proxy-secret'),

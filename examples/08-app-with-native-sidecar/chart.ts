@@ -27,14 +27,14 @@ export function build(app: App): Chart {
     }),
     container: { name: 'app', image: 'company/app:7.0.0', portNumber: 8080 },
   });
-  (native.workload as kplus.Deployment).select(kplus.LabelSelector.of({ labels: { app: 'app-native' } }));
+  native.deployment.select(kplus.LabelSelector.of({ labels: { app: 'app-native' } }));
 
-  new WaitForService(chart, 'wait-for-db', {
+  new WaitForService(native, 'wait-for-db', {
     workload: native.workload,
     targets: [WaitTarget.tcp('postgres-svc', 5432)],
   });
 
-  new FluentBitSidecar(chart, 'log-forwarder', {
+  new FluentBitSidecar(native, 'log-forwarder', {
     workload: native.workload,
     logVolume: SharedVolume.emptyDir(chart, 'log-vol'),
     appMountPath: '/var/log/app',

@@ -1,6 +1,7 @@
-import { ApiObjectMetadata, Duration } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { checkObjectMetadata, checkObjectName } from '../core/workload-checks';
 import { checkDnsLabel, checkImage, checkInteger } from '../core/names';
 import { PodComposer } from '../core/pod-composer';
 import { FlywayMigration, FlywayMigrationOptions } from './flyway-migration';
@@ -90,14 +91,23 @@ export class FlywayMigrationJob extends Construct {
     const name = checkDnsLabel(owner, 'containerName', props.containerName ?? 'flyway');
     const image = checkImage(owner, 'image', props.image ?? FlywayMigration.DEFAULT_IMAGE);
     const backoffLimit = checkInteger(owner, 'backoffLimit', props.backoffLimit ?? 2, 0, 100);
+    // a Job's name is also a label value on its pods: at most 63 characters
+    checkObjectMetadata(owner, props.metadata, 63);
+    // both render as int32 seconds
+    if (props.ttlAfterFinished)
+      checkInteger(owner, 'ttlAfterFinished', props.ttlAfterFinished.toSeconds({ integral: false }), 0, 2147483647);
+    if (props.activeDeadline)
+      checkInteger(owner, 'activeDeadline', props.activeDeadline.toSeconds({ integral: false }), 1, 2147483647);
     const parts = FlywayMigration._containerParts(this, owner, name, props, props.resources);
 
     this.job = new kplus.Job(this, 'Job', {
-      metadata: props.metadata,
+      // an explicit `name: undefined` would erase the name cdk8s generates
+      metadata: props.metadata && Object.fromEntries(Object.entries(props.metadata).filter(([, v]) => v !== undefined)),
       backoffLimit,
       ttlAfterFinished: props.ttlAfterFinished,
       activeDeadline: props.activeDeadline,
     });
+    checkObjectName(owner, ApiObject.of(this.job), 63);
     this.container = this.job.addContainer({
       name,
       image,

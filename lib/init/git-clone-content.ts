@@ -37,7 +37,8 @@ const GIT_CLONE_SCRIPT = [
   'mkdir -p "$GIT_WORK_TREE" "$CLONE_SCRATCH"',
   'git init --quiet',
   'echo "Fetching $CLONE_REF from $CLONE_REPOSITORY (depth $CLONE_DEPTH)"',
-  'git fetch --quiet --no-tags --depth "$CLONE_DEPTH" "$CLONE_REPOSITORY" "$CLONE_REF"',
+  // '--' ends the options: a repository such as '--upload-pack=CMD' is a repository, never an option
+  'git fetch --quiet --no-tags --depth "$CLONE_DEPTH" -- "$CLONE_REPOSITORY" "$CLONE_REF"',
   'git checkout --quiet --detach FETCH_HEAD',
   'commit=$(git rev-parse HEAD)',
   'case "$CLONE_REF" in',

@@ -287,10 +287,10 @@ export class VaultSecrets extends PodPattern {
     if (access.group !== undefined) env.VAULT_FILE_GROUP = kplus.EnvValue.fromValue(String(access.group));
     secrets.forEach((s, i) => {
       const n = i + 1;
-      env[`VAULT_SECRET_${n}_PATH`] = kplus.EnvValue.fromValue(s.path);
-      env[`VAULT_SECRET_${n}_FIELD`] = kplus.EnvValue.fromValue(s.field);
-      env[`VAULT_SECRET_${n}_FILE`] = kplus.EnvValue.fromValue(s.fileName);
-      if (s.mount !== undefined) env[`VAULT_SECRET_${n}_MOUNT`] = kplus.EnvValue.fromValue(s.mount);
+      env[`VAULT_KV_${n}_PATH`] = kplus.EnvValue.fromValue(s.path);
+      env[`VAULT_KV_${n}_FIELD`] = kplus.EnvValue.fromValue(s.field);
+      env[`VAULT_KV_${n}_FILE`] = kplus.EnvValue.fromValue(s.fileName);
+      if (s.mount !== undefined) env[`VAULT_KV_${n}_MOUNT`] = kplus.EnvValue.fromValue(s.mount);
     });
 
     this.step = this.composer.addInitStep(
@@ -447,17 +447,16 @@ function fileAccess(
 
 /**
  * The init step's script. It depends only on the number of secret fields: every value comes from the
- * environment (VAULT_SECRET_<n>_PATH, _FIELD, _FILE and optional _MOUNT, and the variables set above).
+ * environment (VAULT_KV_<n>_PATH, _FIELD, _FILE and optional _MOUNT, and the variables set above).
  */
 function vaultSecretsScript(count: number): string {
   const fetches: string[] = [];
   const publishes: string[] = [];
   for (let n = 1; n <= count; n++) {
     fetches.push(
-      `fetch ${n} "$VAULT_SECRET_${n}_PATH" "$VAULT_SECRET_${n}_FIELD" "$VAULT_SECRET_${n}_FILE" ` +
-        `"\${VAULT_SECRET_${n}_MOUNT:-}"`,
+      `fetch ${n} "$VAULT_KV_${n}_PATH" "$VAULT_KV_${n}_FIELD" "$VAULT_KV_${n}_FILE" ` + `"\${VAULT_KV_${n}_MOUNT:-}"`,
     );
-    publishes.push(`publish "$VAULT_SECRET_${n}_FILE"`);
+    publishes.push(`publish "$VAULT_KV_${n}_FILE"`);
   }
   return [
     'set -eu',

@@ -1,4 +1,4 @@
-import { Yaml } from 'cdk8s';
+import { ApiObject, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { configMapVolume } from '../core/config-volume';
@@ -8,6 +8,7 @@ import { checkInteger, checkPort, derivedName } from '../core/names';
 import { PodPattern, PodPatternProps } from '../core/pod-pattern';
 import { SidecarMode } from '../core/pod-parts';
 import { mib } from '../core/render';
+import { checkObjectName } from '../core/workload-checks';
 
 /** The protocol the generated bootstrap speaks to the app. */
 export enum EnvoyProtocol {
@@ -338,6 +339,7 @@ export class EnvoySidecar extends PodPattern {
         metadata: { namespace: namespaceOf(props.workload) },
         data: { [config.key]: Yaml.stringify(document) },
       });
+      checkObjectName(owner, ApiObject.of(this.configMap));
     } else {
       this.configMap = config.configMap!;
     }

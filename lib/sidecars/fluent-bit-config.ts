@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { userConfigVolumeName } from '../core/config-volume';
@@ -18,6 +19,7 @@ import {
   TAG_WHAT,
 } from './fluent-bit-conf';
 import { FluentBitOutput } from './fluent-bit-output';
+import { checkObjectName } from '../core/workload-checks';
 
 /** Fluent Bit's own log verbosity. */
 export enum FluentBitLogLevel {
@@ -427,6 +429,7 @@ export class FluentBitConfig {
       data['parsers.conf'] = renderConf(generated.parsers.map((p) => p._section()));
     }
     const configMap = new kplus.ConfigMap(scope, 'Config', { metadata: { namespace: context.namespace }, data });
+    checkObjectName(context.owner, ApiObject.of(configMap));
     return { configMap, env, volumeName: derivedName(context.containerName, 'config') };
   }
 }

@@ -405,7 +405,7 @@ describe('VaultSecrets script', () => {
     const c = container({ secrets: [{ path: 'secret/payment/stripe', field: 'api_key', fileName: 'stripe_api_key' }] });
     for (const value of hostile) {
       const result = await runScript(scriptOf(c).script, {
-        env: world.env(c, { VAULT_SECRET_1_FIELD: value, VAULT_AUTH_ROLE: 'payment-service' }),
+        env: world.env(c, { VAULT_KV_1_FIELD: value, VAULT_AUTH_ROLE: 'payment-service' }),
       });
       expect(result.code).toBe(1);
       expect(fs.existsSync(marker)).toBe(false);
@@ -417,7 +417,7 @@ describe('VaultSecrets script', () => {
     expect(role.code).toBe(1);
     expect(world.calls().pop()!.argv[3]).toBe(`role=$(touch ${marker})`);
     // a file name that would escape the directory is refused by the script itself
-    const escape = await runScript(scriptOf(c).script, { env: world.env(c, { VAULT_SECRET_1_FILE: '../escape' }) });
+    const escape = await runScript(scriptOf(c).script, { env: world.env(c, { VAULT_KV_1_FILE: '../escape' }) });
     expect(escape.code).toBe(1);
     expect(escape.stderr).toContain("secret 1: '../escape' is not a plain file name");
     expect(fs.existsSync(path.join(world.root, 'escape'))).toBe(false);
