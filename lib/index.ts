@@ -9,3 +9,4 @@ export * from './core/workload-kind';
 export * from './core/pod-pattern';
 export * from './init';
 export * from './sidecars';
+export * from './rules';

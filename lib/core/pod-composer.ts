@@ -7,6 +7,7 @@ import { CHECKSUM_ANNOTATION_PREFIX, configMapHash } from './content-hash';
 import { checkPort } from './names';
 import { OrderNode, resolveOrder } from './ordering';
 import { checkPodSpec, RUNS_TO_COMPLETION } from './pod-checks';
+import { attachChartRules } from '../rules/chart-rules';
 import { checkHelper, renderHelper } from './render';
 import { EffectiveResources, ResourceAccounting } from './resource-accounting';
 import { SharedVolume, VolumeMountOptions } from './shared-volume';
@@ -164,6 +165,7 @@ export class PodComposer extends Construct {
       return validated ?? this.compose(renderBase());
     };
     this.node.addValidation({ validate: () => this.validatePod(renderBase) });
+    attachChartRules(this.apiObject, () => this.kubernetesVersion);
   }
 
   /** Whether the workload's pods run to completion (Job, CronJob): classic sidecars would keep them alive. */

@@ -23,8 +23,17 @@ export function parseTargetVersion(version: string | undefined): number {
  * Findings come object by object in input order, each object's in catalogue order.
  */
 export function runRules(objects: any[], minor: number, rules: Rule[] = RULES): Finding[] {
+  return runRulesOn(objects, minor, rules).map((x) => x.finding);
+}
+
+/** `runRules`, with the object each finding is about. */
+export function runRulesOn(
+  objects: any[],
+  minor: number,
+  rules: Rule[] = RULES,
+): Array<{ object: any; finding: Finding }> {
   const app = new ManifestIndex(objects, minor);
-  const byObject = new Map<any, Finding[]>();
+  const byObject = new Map<any, Array<{ object: any; finding: Finding }>>();
   const acks = new Map<any, { [id: string]: string }>();
   for (const rule of rules) {
     const info = rule.info;
@@ -50,8 +59,8 @@ export function runRules(objects: any[], minor: number, rules: Rule[] = RULES): 
         ...(reason !== undefined ? { acknowledgedReason: reason } : {}),
       };
       const list = byObject.get(object);
-      if (list) list.push(finding);
-      else byObject.set(object, [finding]);
+      if (list) list.push({ object, finding });
+      else byObject.set(object, [{ object, finding }]);
     });
   }
   return app.objects.flatMap((o) => byObject.get(o) ?? []);
