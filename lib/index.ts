@@ -10,3 +10,4 @@ export * from './core/pod-pattern';
 export * from './init';
 export * from './sidecars';
 export * from './rules';
+export * from './cli';
