@@ -126,7 +126,7 @@ describe('Acknowledge', () => {
   });
 
   test('refuses an unknown rule, an empty reason, a second acknowledgement and a construct with no object', () => {
-    const { chart, app } = appChart();
+    const { app } = appChart();
     expect(() => Acknowledge.rule(app.workload, 'no-such-rule', 'x')).toThrow(
       'Acknowledge.rule \'test/web/Workload\': unknown rule "no-such-rule"; use an id from ManifestRules.catalogue() (docs/rules.md)',
     );
