@@ -25,7 +25,7 @@ Options:
   --target-version <1.x>      Kubernetes version the manifests target (default 1.29)
   --format <text|json|sarif>  output format (default text)
   --min-severity <level>      error, warning or info: hide findings below it (default info)
-  --max-bytes <n>             size limit per input (default 67108864, 64 MiB)
+  --max-bytes <n>             size limit per input (default 134217728, 128 MiB)
   -h, --help                  this help
 
 Exit status: 0 no error-level finding, 1 at least one, 2 bad usage or unreadable input.

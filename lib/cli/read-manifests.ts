@@ -19,8 +19,8 @@ export const CHECKED_KINDS = new Set([
   'ServiceAccount',
 ]);
 
-/** The default size limit per input: 64 MiB. */
-export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+/** The default size limit per input: 128 MiB. */
+export const DEFAULT_MAX_BYTES = 128 * 1024 * 1024;
 
 /** One Kubernetes object read from an input. */
 export interface ManifestDocument {
