@@ -13,3 +13,5 @@ export * from './core/pod-pattern';
 export * from './plan';
 export * from './init';
 export * from './sidecars';
+export * from './rules';
+export * from './cli';

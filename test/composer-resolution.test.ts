@@ -1,5 +1,6 @@
 import { ApiObject, App, Chart, IResolver, JsonPatch, Lazy, ResolutionContext, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-28';
 import {
   AppWorkload,
   HealthCheck,
@@ -195,6 +196,35 @@ describe('every Service the library or cdk8s-plus makes for a pod with a front d
     );
     const governing = manifests.find((m) => m.kind === 'Service');
     expect(targets(governing)).toEqual([4180]);
+  });
+
+  test.each([
+    ['a hand-written kplus.Service, made before the proxy', true, false],
+    ['a hand-written kplus.Service, made after the proxy', false, false],
+    ['a raw KubeService, made before the proxy', true, true],
+    ['a raw KubeService, made after the proxy', false, true],
+  ])('%s is not rewritten: synth fails and names it, its port, the front door and the fix', (_what, early, raw) => {
+    const handWritten = (app: AppWorkload) => {
+      const chart = Chart.of(app);
+      if (raw) {
+        new k8s.KubeService(chart, 'by-hand', {
+          metadata: { name: 'by-hand' },
+          spec: {
+            selector: app.deployment.matchLabels,
+            ports: [{ port: 80, targetPort: k8s.IntOrString.fromNumber(3000) }],
+          },
+        });
+      } else {
+        new kplus.Service(chart, 'by-hand', {
+          metadata: { name: 'by-hand' },
+          selector: app.workload,
+          ports: [{ port: 80, targetPort: 3000 }],
+        });
+      }
+    };
+    expect(() => proxied(undefined, early ? handWritten : () => {}, early ? () => {} : handWritten)).toThrow(
+      /test\/by-hand: Service port 80 targets 3000 of Deployment '[^']+', whose front door is port 4180 of 'oauth2-proxy'.*this port bypasses the proxy \[front-door-bypass\]\. Fix: Set the Service port's targetPort to the proxy's port/,
+    );
   });
 
   test('the pod template names its front door for the rules', () => {

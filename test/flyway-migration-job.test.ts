@@ -5,11 +5,11 @@ import { only, synthValid } from './util/manifest';
 
 const URL = 'jdbc:postgresql://postgres-svc:5432/users';
 
-function setup() {
+function setup(namespace?: string) {
   const chart = Testing.chart();
   const credentials = kplus.Secret.fromSecretName(chart, 'db', 'postgres-credentials');
   const sql = new kplus.ConfigMap(chart, 'sql', {
-    metadata: { name: 'flyway-sql-scripts' },
+    metadata: { name: 'flyway-sql-scripts', namespace },
     data: { 'V1__create_users.sql': 'CREATE TABLE users (id BIGINT PRIMARY KEY);\n' },
   });
   const base: FlywayMigrationJobProps = {
@@ -23,7 +23,7 @@ function setup() {
 
 describe('FlywayMigrationJob', () => {
   test('runs Flyway once as the main container of a hardened Job', () => {
-    const { chart, base } = setup();
+    const { chart, base } = setup('production');
     const job = new FlywayMigrationJob(chart, 'migrate', {
       ...base,
       metadata: { name: 'user-service-migrate', namespace: 'production' },

@@ -335,7 +335,7 @@ describe('validation', () => {
       initContainers: [{ name: 'init', restartPolicy: 'OnFailure' }],
     };
     expect(checkPodSpec(spec, 'Job')).toEqual([
-      "container 'app' mounts volume 'ghost', which the pod does not declare; mount a SharedVolume handle so the volume is added with the mount",
+      "container 'app' mounts volume 'ghost', which the pod does not declare; declare it under the pod's volumes (with this library, mount a SharedVolume handle, which adds it)",
       "init container 'init' has restartPolicy 'OnFailure'; only 'Always' is allowed",
       "app container 'app' sets restartPolicy; only init containers (native sidecars) may",
       "a Job's pods must have restartPolicy 'Never' or 'OnFailure', got 'Always'",

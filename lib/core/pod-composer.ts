@@ -16,6 +16,7 @@ import { OrderNode, resolveOrder } from './ordering';
 import { partProblems } from './part-checks';
 import { checkPodSpec, RUNS_TO_COMPLETION } from './pod-checks';
 import { PodPlan } from '../plan/pod-plan';
+import { attachChartRules } from '../rules/chart-rules';
 import {
   ExistingInitContainer,
   InitStep,
@@ -106,6 +107,11 @@ export class PodComposer extends Construct {
       return validated ?? render();
     };
     this.node.addValidation({ validate: () => this.validatePod() });
+    attachChartRules(
+      this.apiObject,
+      () => this.kubernetesVersion,
+      () => this.routeGeneratedServices(),
+    );
   }
 
   /** Whether the workload's pods run to completion (Job, CronJob): classic sidecars would keep them alive. */

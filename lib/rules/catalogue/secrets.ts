@@ -1,0 +1,279 @@
+import { ContainerView } from '../manifest-index';
+import { argvOf, objectRule, podRule, Problem, Rule } from '../rule';
+import { Severity } from '../severity';
+
+/** A URL with credentials in its user part ('https://user:pass@host', 'https://$(TOKEN)@host'). */
+const URL_WITH_USERINFO = /[a-z][a-z0-9+.-]*:\/\/[^/\s@'"]+@[^\s'"]/i;
+/** Names that hold secrets. */
+const SECRET_NAME =
+  /(^|[_.-])(password|passwd|pass|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?)$/i;
+/** Config text that writes a secret out: 'password = hunter2', 'token: abc123'. */
+const SECRET_ASSIGNMENT = /(password|passwd|secret|token|api[_-]?key)["']?\s*[:=]\s*["']?([^\s"'$<{][^\s"']{3,})/i;
+const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+
+/** Names of the container's env vars that come from a Secret. */
+function secretEnv(c: ContainerView): Set<string> {
+  const names = new Set<string>();
+  for (const e of Array.isArray(c.container.env) ? c.container.env : []) {
+    if (e?.valueFrom?.secretKeyRef && typeof e.name === 'string') names.add(e.name);
+  }
+  return names;
+}
+
+export const secretInArgs: Rule = podRule(
+  {
+    id: 'secret-in-args',
+    severity: Severity.ERROR,
+    summary:
+      'No Secret value or credential reaches a command line: no $(VAR) of a secretKeyRef variable in command or args, no URL with credentials',
+    why:
+      "The kubelet expands $(VAR) into the process's argv, which any process on the node can read (ps, /proc) and " +
+      'which tools print in errors; a URL with a user or token does the same, and git stores it in .git/config.',
+    fix:
+      'Pass the secret as an environment variable the program reads itself (FLYWAY_PASSWORD, a git credential ' +
+      'helper, a token file), never in argv or a URL.',
+  },
+  (pod, problem) => {
+    for (const c of pod.all) {
+      const secrets = secretEnv(c);
+      for (const a of argvOf(c)) {
+        const vars = [...a.value.matchAll(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g)]
+          .map((m) => m[1])
+          .filter((v) => secrets.has(v));
+        const url = URL_WITH_USERINFO.exec(a.value);
+        if (vars.length > 0) {
+          problem({
+            container: c.name,
+            field: a.field,
+            message:
+              `container '${c.name}' expands Secret-backed ${vars.map((v) => `$(${v})`).join(', ')} into its ` +
+              `command line${url ? ' (inside a URL)' : ''}: ${JSON.stringify(excerpt(a.value))}`,
+          });
+        } else if (url) {
+          problem({
+            container: c.name,
+            field: a.field,
+            message: `container '${c.name}' has credentials in a URL on its command line: ${JSON.stringify(excerpt(url[0]))}`,
+          });
+        }
+      }
+    }
+  },
+);
+
+function excerpt(text: string): string {
+  const line = text.split('\n').find((l) => /\$\(|@/.test(l)) ?? text;
+  const trimmed = line.trim();
+  return trimmed.length > 80 ? `${trimmed.slice(0, 77)}...` : trimmed;
+}
+
+/** Whether a plain value looks like it could be a secret (not empty, not a path, not a boolean or number). */
+function secretLike(value: string): boolean {
+  return (
+    value.length >= 4 &&
+    !value.startsWith('/') &&
+    !/^(true|false|yes|no|on|off|enabled|disabled|none|null)$/i.test(value) &&
+    !/^\d+$/.test(value) &&
+    !/^\$[({]/.test(value)
+  );
+}
+
+export const secretInEnv: Rule = podRule(
+  {
+    id: 'secret-in-env',
+    severity: Severity.WARNING,
+    summary:
+      'No plain env value holds a secret: a password, token or key variable set inline, or a URL with credentials',
+    why: 'Inline env values are stored in the workload object, visible to everyone who can read it, and land in version control.',
+    fix: 'Put the value in a Secret and use valueFrom.secretKeyRef, or mount it as a file.',
+  },
+  (pod, problem) => {
+    for (const c of pod.all) {
+      (Array.isArray(c.container.env) ? c.container.env : []).forEach((e: any, i: number) => {
+        if (typeof e?.value !== 'string' || typeof e.name !== 'string') return;
+        const field = `${c.field}.env[${i}].value`;
+        if (URL_WITH_USERINFO.test(e.value)) {
+          problem({
+            container: c.name,
+            field,
+            message: `container '${c.name}': env var ${e.name} holds a URL with credentials`,
+          });
+        } else if (SECRET_NAME.test(e.name) && secretLike(e.value)) {
+          problem({
+            container: c.name,
+            field,
+            message: `container '${c.name}': env var ${e.name} sets a secret inline`,
+          });
+        }
+      });
+    }
+  },
+);
+
+/** The problem with a key/value pair of plain configuration, or undefined. */
+function plainSecret(key: string, value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (PRIVATE_KEY.test(value)) return 'holds a private key';
+  if (URL_WITH_USERINFO.test(value)) return 'holds a URL with credentials';
+  if (
+    SECRET_NAME.test(
+      key
+        .split('/')
+        .pop()!
+        .replace(/\.[a-z]+$/, ''),
+    ) &&
+    secretLike(value) &&
+    !value.includes('\n')
+  ) {
+    return 'looks like a secret by its name';
+  }
+  const assignment = SECRET_ASSIGNMENT.exec(value);
+  if (assignment) return `writes out a '${assignment[1]}'`;
+  return undefined;
+}
+
+const IGNORED_ANNOTATIONS = new Set(['kubectl.kubernetes.io/last-applied-configuration']);
+
+export const secretInAnnotation: Rule = objectRule(
+  {
+    id: 'secret-in-annotation',
+    severity: Severity.WARNING,
+    summary: 'No annotation holds a secret (a password, token, private key or URL with credentials)',
+    why: 'Annotations are plain metadata: readable by anyone who can list the object, copied into events and tooling.',
+    fix: 'Move the value into a Secret; keep only a reference in the annotation.',
+  },
+  (o, problem) => {
+    const check = (annotations: any, base: string) => {
+      for (const [key, value] of Object.entries(annotations ?? {})) {
+        if (IGNORED_ANNOTATIONS.has(key)) continue;
+        const found = plainSecret(key, value);
+        if (found) problem({ field: `${base}.${key}`, message: `annotation '${key}' ${found}` });
+      }
+    };
+    check(o.metadata.annotations, 'metadata.annotations');
+    const template = o.spec?.template?.metadata ?? o.spec?.jobTemplate?.spec?.template?.metadata;
+    if (template) {
+      check(
+        template.annotations,
+        o.kind === 'CronJob'
+          ? 'spec.jobTemplate.spec.template.metadata.annotations'
+          : 'spec.template.metadata.annotations',
+      );
+    }
+  },
+);
+
+export const secretInConfigMap: Rule = objectRule(
+  {
+    id: 'secret-in-configmap',
+    severity: Severity.WARNING,
+    summary: 'No ConfigMap holds a secret (a password, token, private key or URL with credentials)',
+    why: 'ConfigMaps are not encrypted at rest, are readable by far more roles than Secrets, and are printed by kubectl describe.',
+    fix: 'Move the value into a Secret and reference it; in config files, use an env var or file reference instead.',
+  },
+  (o, problem) => {
+    if (o.kind !== 'ConfigMap') return;
+    for (const [key, value] of Object.entries(o.data ?? {})) {
+      const found = plainSecret(key, value);
+      if (found) problem({ field: `data.${key}`, message: `ConfigMap key '${key}' ${found}` });
+    }
+  },
+);
+
+const SECRET_PATH = /secret|credential|token|vault|password/i;
+
+export const secretOnDisk: Rule = podRule(
+  {
+    id: 'secret-on-disk',
+    severity: Severity.WARNING,
+    summary: "Secret files shared through an emptyDir use 'medium: Memory'",
+    why: "A disk-backed emptyDir writes the secrets to the node's disk, where they outlive the pod until the kubelet cleans up and may be backed up.",
+    fix: "Set 'emptyDir: { medium: Memory }' (tmpfs) for volumes that hold secrets.",
+  },
+  (pod, problem) => {
+    const volumes: any[] = Array.isArray(pod.spec.volumes) ? pod.spec.volumes : [];
+    volumes.forEach((v, i) => {
+      if (!v?.emptyDir || v.emptyDir.medium === 'Memory') return;
+      const paths = pod.all.flatMap((c) =>
+        (Array.isArray(c.container.volumeMounts) ? c.container.volumeMounts : [])
+          .filter((m: any) => m?.name === v.name)
+          .map((m: any) => String(m.mountPath)),
+      );
+      const hint = [String(v.name), ...paths].find((s) => SECRET_PATH.test(s));
+      if (!hint) return;
+      problem({
+        field: `${pod.specPath}.volumes[${i}].emptyDir`,
+        message: `emptyDir volume '${v.name}' looks like it holds secrets ('${hint}') but is disk-backed`,
+      });
+    });
+  },
+);
+
+/** Every Secret and ConfigMap a pod spec references, with where and whether it is optional. */
+function references(
+  spec: any,
+  specPath: string,
+): Array<{ kind: 'Secret' | 'ConfigMap'; name: string; field: string; optional: boolean }> {
+  const out: Array<{ kind: 'Secret' | 'ConfigMap'; name: string; field: string; optional: boolean }> = [];
+  const add = (kind: 'Secret' | 'ConfigMap', ref: any, field: string) => {
+    if (typeof ref?.name === 'string') out.push({ kind, name: ref.name, field, optional: ref.optional === true });
+  };
+  for (const key of ['initContainers', 'containers']) {
+    (Array.isArray(spec[key]) ? spec[key] : []).forEach((c: any, ci: number) => {
+      const base = `${specPath}.${key}[${ci}]`;
+      (Array.isArray(c?.env) ? c.env : []).forEach((e: any, i: number) => {
+        add('Secret', e?.valueFrom?.secretKeyRef, `${base}.env[${i}].valueFrom.secretKeyRef`);
+        add('ConfigMap', e?.valueFrom?.configMapKeyRef, `${base}.env[${i}].valueFrom.configMapKeyRef`);
+      });
+      (Array.isArray(c?.envFrom) ? c.envFrom : []).forEach((e: any, i: number) => {
+        add('Secret', e?.secretRef, `${base}.envFrom[${i}].secretRef`);
+        add('ConfigMap', e?.configMapRef, `${base}.envFrom[${i}].configMapRef`);
+      });
+    });
+  }
+  (Array.isArray(spec.volumes) ? spec.volumes : []).forEach((v: any, i: number) => {
+    const base = `${specPath}.volumes[${i}]`;
+    if (typeof v?.secret?.secretName === 'string') {
+      out.push({
+        kind: 'Secret',
+        name: v.secret.secretName,
+        field: `${base}.secret`,
+        optional: v.secret.optional === true,
+      });
+    }
+    add('ConfigMap', v?.configMap, `${base}.configMap`);
+    (Array.isArray(v?.projected?.sources) ? v.projected.sources : []).forEach((s: any, j: number) => {
+      add('Secret', s?.secret, `${base}.projected.sources[${j}].secret`);
+      add('ConfigMap', s?.configMap, `${base}.projected.sources[${j}].configMap`);
+    });
+  });
+  (Array.isArray(spec.imagePullSecrets) ? spec.imagePullSecrets : []).forEach((s: any, i: number) =>
+    add('Secret', s, `${specPath}.imagePullSecrets[${i}]`),
+  );
+  return out;
+}
+
+export const referenceNamespace: Rule = podRule(
+  {
+    id: 'reference-namespace',
+    severity: Severity.ERROR,
+    summary: "Every Secret and ConfigMap a pod needs lives in the pod's namespace when the app defines it",
+    why:
+      'A pod can only use Secrets and ConfigMaps of its own namespace. When the app defines the one it references ' +
+      'only in another namespace, the pod stays in CreateContainerConfigError or ContainerCreating.',
+    fix: "Define the Secret or ConfigMap in the pod's namespace, or move the workload.",
+  },
+  (pod, problem: (p: Problem) => void, app) => {
+    for (const ref of references(pod.spec, pod.specPath)) {
+      if (ref.optional) continue;
+      const where = app.definedIn(ref.kind, ref.name);
+      if (where.length === 0 || where.includes(pod.namespace)) continue;
+      problem({
+        field: ref.field,
+        message:
+          `the pod in namespace '${pod.namespace}' references ${ref.kind} '${ref.name}', which the app defines only ` +
+          `in ${where.map((n) => `'${n}'`).join(', ')}`,
+      });
+    }
+  },
+);
