@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { checkAbsolutePath, checkInteger, checkPort } from './names';
-import { dropUndefined } from './render';
+import { dropUndefined } from './plain-json';
 
 /** Timing of a health check. */
 export interface HealthCheckOptions {

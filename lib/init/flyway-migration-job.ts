@@ -1,6 +1,7 @@
 import { ApiObjectMetadata, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { checkPullPolicy, hardenRenderedContainer } from '../core/hardening';
 import { checkDnsLabel, checkImage, checkInteger } from '../core/names';
 import { PodComposer } from '../core/pod-composer';
 import { FlywayMigration, FlywayMigrationOptions } from './flyway-migration';
@@ -22,9 +23,16 @@ export interface FlywayMigrationJobProps extends FlywayMigrationOptions {
 
   /**
    * The Flyway image.
-   * @default FlywayMigration.DEFAULT_IMAGE ('flyway/flyway:10.12-alpine')
+   * @default FlywayMigration.DEFAULT_IMAGE ('flyway/flyway:10.12.0')
    */
   readonly image?: string;
+
+  /**
+   * When the kubelet pulls the image. An image without a tag, or tagged `latest`, is refused with
+   * `IF_NOT_PRESENT`.
+   * @default ImagePullPolicy.IF_NOT_PRESENT
+   */
+  readonly imagePullPolicy?: kplus.ImagePullPolicy;
 
   /**
    * The Flyway container's requests and limits.
@@ -90,7 +98,7 @@ export class FlywayMigrationJob extends Construct {
     const name = checkDnsLabel(owner, 'containerName', props.containerName ?? 'flyway');
     const image = checkImage(owner, 'image', props.image ?? FlywayMigration.DEFAULT_IMAGE);
     const backoffLimit = checkInteger(owner, 'backoffLimit', props.backoffLimit ?? 2, 0, 100);
-    const parts = FlywayMigration._containerParts(this, owner, name, props, props.resources);
+    checkPullPolicy(owner, image, props.imagePullPolicy);
 
     this.job = new kplus.Job(this, 'Job', {
       metadata: props.metadata,
@@ -98,23 +106,13 @@ export class FlywayMigrationJob extends Construct {
       ttlAfterFinished: props.ttlAfterFinished,
       activeDeadline: props.activeDeadline,
     });
+    const parts = FlywayMigration._containerParts(this, PodComposer.of(this.job), owner, name, props, props.resources);
     this.container = this.job.addContainer({
       name,
       image,
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
       args: parts.args,
       envVariables: parts.env,
       resources: parts.resources,
-      securityContext: {
-        user: 65534,
-        group: 65534,
-        ensureNonRoot: true,
-        readOnlyRootFilesystem: true,
-        allowPrivilegeEscalation: false,
-        privileged: false,
-        capabilities: { drop: [kplus.Capability.ALL] },
-        seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
-      },
       volumeMounts: [
         {
           volume: parts.scriptsMount.volume.volume,
@@ -125,10 +123,8 @@ export class FlywayMigrationJob extends Construct {
         { volume: parts.scratch.volume, path: '/tmp', readOnly: false },
       ],
     });
-
-    const configMap = parts.scripts.configMap;
-    if (configMap) {
-      this.checksumAnnotation = PodComposer.of(this.job).addConfigHashAnnotation(name, configMap);
-    }
+    // the same hardening as every helper container, termination message included
+    hardenRenderedContainer(this.job, '/spec/template/spec/containers/0', { imagePullPolicy: props.imagePullPolicy });
+    this.checksumAnnotation = parts.checksumAnnotation;
   }
 }
