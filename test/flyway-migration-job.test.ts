@@ -26,20 +26,23 @@ describe('FlywayMigrationJob', () => {
     const { chart, base } = setup();
     const job = new FlywayMigrationJob(chart, 'migrate', {
       ...base,
-      metadata: { name: 'user-service-migrate', namespace: 'production' },
+      metadata: { name: 'user-service-migrate' },
     });
     const manifests = synthValid(chart);
     expect(manifests).toMatchSnapshot();
 
     const manifest = only(manifests, 'Job');
-    expect(manifest.metadata).toMatchObject({ name: 'user-service-migrate', namespace: 'production' });
+    expect(manifest.metadata).toMatchObject({ name: 'user-service-migrate' });
     expect(manifest.spec.backoffLimit).toBe(2);
     const pod = manifest.spec.template.spec;
     expect(pod.restartPolicy).toBe('Never');
     expect(pod.initContainers).toBeUndefined();
     const [flyway] = pod.containers;
     expect(flyway.name).toBe('flyway');
-    expect(flyway.args).toEqual(['migrate']);
+    expect(flyway.args).toEqual(['-skipCheckForUpdate', 'migrate']);
+    // hardened by the same function as every helper, termination message included
+    expect(flyway.terminationMessagePolicy).toBe('FallbackToLogsOnError');
+    expect(flyway.imagePullPolicy).toBe('IfNotPresent');
     expect(flyway.env.find((e: any) => e.name === 'FLYWAY_PASSWORD').valueFrom).toEqual({
       secretKeyRef: { name: 'postgres-credentials', key: 'password' },
     });
@@ -85,7 +88,11 @@ describe('FlywayMigrationJob', () => {
     const manifest = only(synthValid(chart), 'Job');
     expect(manifest.spec).toMatchObject({ backoffLimit: 0, ttlSecondsAfterFinished: 3600, activeDeadlineSeconds: 600 });
     const [flyway] = manifest.spec.template.spec.containers;
-    expect(flyway).toMatchObject({ name: 'validate', image: 'flyway/flyway:10.20-alpine', args: ['validate'] });
+    expect(flyway).toMatchObject({
+      name: 'validate',
+      image: 'flyway/flyway:10.20-alpine',
+      args: ['-skipCheckForUpdate', 'validate'],
+    });
   });
 
   test('validation errors name the Job and the prop', () => {

@@ -20,6 +20,8 @@ test('02-user-service-migrator rebuilds the seed with FlywayMigration, credentia
   const ours = JSON.parse(JSON.stringify(only(manifests, 'Pod')));
   const differences = compareWithSeed(loadSeed('02-user-service-migrator.yaml'), ours, {
     changed: {
+      // the -alpine variant is built for amd64 only: the same Flyway version, multi-arch, pinned
+      [`${FLYWAY}.image`]: 'flyway/flyway:10.12.0 (amd64, arm64, arm/v7; docs/images.md)',
       // The seed passes -user=$(DB_USER) -password=$(DB_PASSWORD): kubelet expands them into argv, where any
       // process on the node can read the password. Flyway reads FLYWAY_* variables itself, so the arguments
       // hold only the command.
@@ -28,6 +30,8 @@ test('02-user-service-migrator rebuilds the seed with FlywayMigration, credentia
       [`${FLYWAY}.env[DB_PASSWORD]`]: 'replaced by FLYWAY_PASSWORD (same Secret key)',
     },
     added: {
+      // migrations run in clusters without outbound access: no telemetry (and no update check, see args)
+      [`${FLYWAY}.env[REDGATE_DISABLE_TELEMETRY]`]: 'telemetry off by default',
       [`${FLYWAY}.env[FLYWAY_URL]`]: 'the JDBC URL of the seed, as an env var',
       [`${FLYWAY}.env[FLYWAY_USER]`]: 'postgres-credentials/username, read by Flyway itself',
       [`${FLYWAY}.env[FLYWAY_PASSWORD]`]: 'postgres-credentials/password, read by Flyway itself',
@@ -48,7 +52,7 @@ test('02-user-service-migrator rebuilds the seed with FlywayMigration, credentia
   expect(differences).toEqual([]);
 
   const flyway = containerNamed(ours.spec, 'flyway-migrate');
-  expect(flyway.args).toEqual(['migrate']);
+  expect(flyway.args).toEqual(['-skipCheckForUpdate', 'migrate']);
   expect(JSON.stringify(flyway)).not.toMatch(/-user=|-password=/);
   const configMap = only(manifests, 'ConfigMap', 'flyway-sql-scripts');
   expect(Object.keys(configMap.data)).toEqual(['V1__create_users.sql', 'V2__add_display_name.sql']);
