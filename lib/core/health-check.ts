@@ -69,6 +69,21 @@ export class HealthCheck {
     }
   }
 
+  /**
+   * The probe as cdk8s-plus's generated classes hold it (ports as `IntOrString`), for a JSON patch on a
+   * cdk8s-plus workload: such a workload converts its manifest through those classes after the patches.
+   * @internal
+   */
+  public _toKube(): k8s.Probe {
+    return {
+      ...this.action,
+      failureThreshold: this.options.failureThreshold ?? 30,
+      initialDelaySeconds: this.options.initialDelaySeconds,
+      periodSeconds: this.options.periodSeconds ?? 2,
+      timeoutSeconds: this.options.timeoutSeconds ?? 1,
+    };
+  }
+
   /** @internal */
   public _toJson(): any {
     const port = (p: any) => ({ ...p, port: p.port.value });
