@@ -13,6 +13,7 @@ import { parseAllDocuments } from 'yaml';
 import {
   AppWorkload,
   FluentBitConfig,
+  FluentBitHealth,
   FluentBitSidecar,
   FlywayMigration,
   FlywayScripts,
@@ -44,7 +45,9 @@ function workload(chart: Chart, i: number): void {
   new FluentBitSidecar(app, 'logs-shipper', {
     workload: app.workload,
     logVolume: logs,
-    config: FluentBitConfig.fromConfigMap(kplus.ConfigMap.fromConfigMapName(app, 'flb', 'fluent-bit-config')),
+    config: FluentBitConfig.fromConfigMap(kplus.ConfigMap.fromConfigMapName(app, 'flb', 'fluent-bit-config'), {
+      health: FluentBitHealth.httpServer(),
+    }),
   });
   app.exposeViaService({ port: 80 });
 }

@@ -16,6 +16,7 @@ import { stringify } from 'yaml';
 import {
   AppWorkload,
   FluentBitConfig,
+  FluentBitHealth,
   FluentBitSidecar,
   FlywayMigration,
   FlywayScripts,
@@ -92,7 +93,9 @@ function withPatterns(chart: Chart, i: number): void {
   new FluentBitSidecar(app, 'logs-shipper', {
     workload: app.workload,
     logVolume: logs,
-    config: FluentBitConfig.fromConfigMap(kplus.ConfigMap.fromConfigMapName(app, 'flb', 'fluent-bit-config')),
+    config: FluentBitConfig.fromConfigMap(kplus.ConfigMap.fromConfigMapName(app, 'flb', 'fluent-bit-config'), {
+      health: FluentBitHealth.httpServer(),
+    }),
   });
   app.exposeViaService({ port: 80 });
 }

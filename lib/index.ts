@@ -1,6 +1,7 @@
 export * from './core/app-security';
 export * from './core/app-workload';
 export * from './core/health-check';
+export * from './core/tls-trust';
 export * from './core/helper-container';
 export * from './core/kubernetes-version';
 export * from './core/pod-composer';

@@ -79,7 +79,7 @@ describe('ConfigCheck', () => {
       { name: 'config-vol', mountPath: '/config', readOnly: true },
     ]);
     const step = containerNamed(spec, 'check-config');
-    expect(step.image).toBe('busybox:1.36');
+    expect(step.image).toBe('busybox:1.37.0');
     expect(step.resources).toEqual({
       requests: { cpu: '10m', memory: '16Mi' },
       limits: { cpu: '50m', memory: '32Mi' },

@@ -38,7 +38,7 @@ describe('EnvoySidecar', () => {
     expect(names(spec.containers)).toEqual(['app', 'envoy']);
     expect(spec.initContainers).toBeUndefined();
     const envoy = containerNamed(spec, 'envoy');
-    expect(envoy.image).toBe('envoyproxy/envoy:v1.30-latest');
+    expect(envoy.image).toBe('envoyproxy/envoy:v1.38.2');
     expect(envoy.args).toEqual([
       '-c',
       '/etc/envoy/envoy.yaml',
@@ -54,8 +54,8 @@ describe('EnvoySidecar', () => {
     });
     // the admin interface (9901) listens on 127.0.0.1 only: the pod IP serves the listener and the health port
     expect(envoy.ports).toEqual([
-      { containerPort: 15001, protocol: 'TCP' },
-      { containerPort: 15021, protocol: 'TCP' },
+      { containerPort: 10000, protocol: 'TCP' },
+      { containerPort: 9902, protocol: 'TCP' },
     ]);
     expect(envoy.volumeMounts).toEqual([{ name: 'envoy-config', mountPath: '/etc/envoy', readOnly: true }]);
     expect(spec.volumes).toEqual([
@@ -128,7 +128,7 @@ describe('EnvoySidecar', () => {
 
     // the health listener forwards /ready, and nothing else, to the admin interface
     expect(health.name).toBe('health');
-    expect(health.address.socket_address).toEqual({ address: '0.0.0.0', port_value: 15021 });
+    expect(health.address.socket_address).toEqual({ address: '0.0.0.0', port_value: 9902 });
     const [healthHcm] = health.filter_chains[0].filters;
     expect(healthHcm.name).toBe('envoy.filters.network.http_connection_manager');
     expect(healthHcm.typed_config.http_filters).toEqual(hcm.typed_config.http_filters);
@@ -143,7 +143,7 @@ describe('EnvoySidecar', () => {
 
     // the container declares exactly the ports the bootstrap opens on the pod IP
     const envoy = containerNamed(onlyPodSpec(manifests), 'envoy');
-    expect(envoy.ports.map((p: any) => p.containerPort)).toEqual([8443, 15021]);
+    expect(envoy.ports.map((p: any) => p.containerPort)).toEqual([8443, 9902]);
   });
 
   test.each([
@@ -289,8 +289,8 @@ describe('EnvoySidecar', () => {
     new EnvoySidecar(chart, 'envoy', { workload: app.workload, receiveServiceTraffic: true });
     app.composer.exposeViaService(chart, 'after', { name: 'after', port: 80 });
     const manifests = synthValid(chart);
-    expect(only(manifests, 'Service', 'before').spec.ports).toEqual([{ port: 50051, targetPort: 15001 }]);
-    expect(only(manifests, 'Service', 'after').spec.ports).toEqual([{ port: 80, targetPort: 15001 }]);
+    expect(only(manifests, 'Service', 'before').spec.ports).toEqual([{ port: 50051, targetPort: 10000 }]);
+    expect(only(manifests, 'Service', 'after').spec.ports).toEqual([{ port: 80, targetPort: 10000 }]);
     expect(app.composer.frontDoorOwner).toBe('envoy');
   });
 
@@ -335,19 +335,19 @@ describe('EnvoySidecar', () => {
       expect(() => EnvoyConfig.bootstrap({ upstreamPort: 1.5 })).toThrow(
         "EnvoyConfig.bootstrap: 'upstreamPort' must be an integer 1-65535, got 1.5",
       );
-      expect(attach({ adminPort: 15001 })).toThrow(
-        "EnvoySidecar 'envoy': 'adminPort' 15001 is also a listener port; give the admin interface its own port",
+      expect(attach({ adminPort: 10000 })).toThrow(
+        "EnvoySidecar 'envoy': 'adminPort' 10000 is also a listener port; give the admin interface its own port",
       );
       expect(attach({}, 9901)).toThrow(
-        "EnvoySidecar 'envoy': the app's port 9901 is also an Envoy port (admin 9901, listener 15001, health 15021); " +
+        "EnvoySidecar 'envoy': the app's port 9901 is also an Envoy port (admin 9901, listener 10000, health 9902); " +
           'containers of a pod share one network, so give each its own port',
       );
-      expect(attach({}, 15021)).toThrow("EnvoySidecar 'envoy': the app's port 15021 is also an Envoy port");
-      expect(() => EnvoyConfig.bootstrap({ healthPort: 15001 })).toThrow(
-        "EnvoyConfig.bootstrap: 'healthPort' and 'listenerPort' are both 15001; give each its own port",
+      expect(attach({}, 9902)).toThrow("EnvoySidecar 'envoy': the app's port 9902 is also an Envoy port");
+      expect(() => EnvoyConfig.bootstrap({ healthPort: 10000 })).toThrow(
+        "EnvoyConfig.bootstrap: 'healthPort' and 'listenerPort' are both 10000; give each its own port",
       );
-      expect(attach({ adminPort: 15021 })).toThrow(
-        "EnvoySidecar 'envoy': 'adminPort' 15021 is also a listener port; give the admin interface its own port",
+      expect(attach({ adminPort: 9902 })).toThrow(
+        "EnvoySidecar 'envoy': 'adminPort' 9902 is also a listener port; give the admin interface its own port",
       );
     });
 

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import {
   AppWorkload,
   FluentBitConfig,
+  FluentBitHealth,
   FluentBitLogLevel,
   FluentBitLokiLineFormat,
   FluentBitMultilineParser,
@@ -66,6 +67,11 @@ const KNOWN_KEYS: { [section: string]: string[] } = {
     'HC_Errors_Count',
     'HC_Retry_Failure_Count',
     'HC_Period',
+    'scheduler.base',
+    'scheduler.cap',
+    'storage.path',
+    'storage.sync',
+    'storage.backlog.mem_limit',
   ],
   'INPUT tail': [
     'Name',
@@ -81,6 +87,7 @@ const KNOWN_KEYS: { [section: string]: string[] } = {
     'Path_Key',
     'Parser',
     'multiline.parser',
+    'storage.type',
   ],
   'OUTPUT es': [
     'Name',
@@ -126,6 +133,11 @@ const KNOWN_KEYS: { [section: string]: string[] } = {
   'OUTPUT stdout': ['Name', 'Match', 'Format'],
   PARSER: ['Name', 'Format', 'Regex', 'Time_Key', 'Time_Format', 'Time_Keep'],
 };
+// every output buffers on the state volume, retries and may trust a CA bundle
+for (const kind of Object.keys(KNOWN_KEYS).filter((k) => k.startsWith('OUTPUT '))) {
+  KNOWN_KEYS[kind].push('Retry_Limit', 'storage.total_limit_size');
+  if (kind !== 'OUTPUT stdout') KNOWN_KEYS[kind].push('tls.ca_file');
+}
 
 const REQUIRED_KEYS: { [section: string]: string[] } = {
   SERVICE: ['Flush', 'Grace', 'HTTP_Server', 'HTTP_Port', 'Health_Check'],
@@ -214,7 +226,8 @@ describe('FluentBitSidecar rendering', () => {
     const c = containerNamed(spec, 'log-forwarder');
     expect(spec.initContainers.map((x: any) => x.name)).toEqual(['log-forwarder']);
     expect(c).toMatchObject({
-      image: 'fluent/fluent-bit:3.0',
+      image: 'fluent/fluent-bit:5.0.3',
+      command: ['/fluent-bit/bin/fluent-bit', '-c', '/fluent-bit/etc/fluent-bit.conf'],
       restartPolicy: 'Always',
       resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
       securityContext: { runAsUser: 65534, runAsNonRoot: true, readOnlyRootFilesystem: true },
@@ -229,17 +242,18 @@ describe('FluentBitSidecar rendering', () => {
     ]);
   });
 
-  test('probes the health endpoint on the HTTP port (startup and liveness)', () => {
+  test('probes /api/v1/uptime on the HTTP port (startup and liveness), never the health endpoint', () => {
+    // GIVEN a generated configuration WHEN synthesized THEN the probes do not fail while an output errors
     const manifests = synthValid(sidecar().chart);
     const c = containerNamed(onlyPodSpec(manifests), 'log-forwarder');
     expect(c.startupProbe).toEqual({
-      httpGet: { path: '/api/v1/health', port: 2020 },
+      httpGet: { path: '/api/v1/uptime', port: 2020 },
       periodSeconds: 2,
       failureThreshold: 30,
       timeoutSeconds: 1,
     });
     expect(c.livenessProbe).toEqual({
-      httpGet: { path: '/api/v1/health', port: 2020 },
+      httpGet: { path: '/api/v1/uptime', port: 2020 },
       periodSeconds: 10,
       failureThreshold: 3,
       timeoutSeconds: 2,
@@ -318,7 +332,7 @@ describe('FluentBitSidecar rendering', () => {
         resources: { cpu: { request: kplus.Cpu.millis(20), limit: kplus.Cpu.millis(100) } },
         runAsUser: 1000,
         logMountPath: '/logs',
-        stateSizeLimitMiB: 8,
+        stateSizeLimitMiB: 300,
       }).chart,
     );
     const spec = onlyPodSpec(manifests);
@@ -329,7 +343,7 @@ describe('FluentBitSidecar rendering', () => {
     expect(c.volumeMounts[0]).toEqual({ name: 'app-logs', mountPath: '/logs', readOnly: true });
     expect(spec.volumes.find((v: any) => v.name === 'shipper-state')).toEqual({
       name: 'shipper-state',
-      emptyDir: { sizeLimit: '8Mi' },
+      emptyDir: { sizeLimit: '300Mi' },
     });
     expect(get(sectionsOf(manifests, 'INPUT')[0], 'Path')).toBe('/logs/*.log');
   });
@@ -394,7 +408,7 @@ describe('namespaces', () => {
         new FluentBitSidecar(chart, 'log-forwarder', {
           workload: app.workload,
           logVolume: logs,
-          config: FluentBitConfig.fromConfigMap(cm),
+          config: FluentBitConfig.fromConfigMap(cm, { health: FluentBitHealth.httpServer() }),
         }),
     ).toThrow(
       "FluentBitSidecar 'log-forwarder': the ConfigMap 'fluent-bit' is in namespace \"tools\" but the workload is " +
@@ -440,6 +454,11 @@ describe('generated configuration', () => {
       ['HC_Errors_Count', '5'],
       ['HC_Retry_Failure_Count', '5'],
       ['HC_Period', '60'],
+      ['scheduler.base', '5'],
+      ['scheduler.cap', '60'],
+      ['storage.path', '/fluent-bit/state/buffer'],
+      ['storage.sync', 'normal'],
+      ['storage.backlog.mem_limit', '5M'],
     ]);
   });
 
@@ -452,6 +471,7 @@ describe('generated configuration', () => {
       ['DB', '/fluent-bit/state/tail-1.db'],
       ['DB.locking', 'true'],
       ['Read_from_Head', 'On'],
+      ['storage.type', 'filesystem'],
       ['Mem_Buf_Limit', '5MB'],
       ['Skip_Long_Lines', 'On'],
       ['Refresh_Interval', '10'],
@@ -521,6 +541,7 @@ describe('generated configuration', () => {
       ['DB', '/fluent-bit/state/tail-1.db'],
       ['DB.locking', 'true'],
       ['Read_from_Head', 'Off'],
+      ['storage.type', 'filesystem'],
       ['Mem_Buf_Limit', '10MB'],
       ['Skip_Long_Lines', 'Off'],
       ['Refresh_Interval', '5'],
@@ -602,9 +623,15 @@ describe('outputs', () => {
       config: FluentBitConfig.generate({ outputs: [make(chart)] }),
     });
     const manifests = synthValid(chart);
+    const section = sectionsOf(manifests, 'OUTPUT')[0];
+    // every output ends with the same retry and buffer keys (tested on their own below)
+    expect(section.entries.slice(-2)).toEqual([
+      ['Retry_Limit', 'no_limits'],
+      ['storage.total_limit_size', '200M'],
+    ]);
     return {
       manifests,
-      output: sectionsOf(manifests, 'OUTPUT')[0],
+      output: { ...section, entries: section.entries.slice(0, -2) },
       env: containerNamed(onlyPodSpec(manifests), 'log-forwarder').env,
     };
   }
@@ -794,7 +821,7 @@ describe('a ConfigMap of your own', () => {
     new FluentBitSidecar(chart, 'log-forwarder', {
       workload: app.workload,
       logVolume: logs,
-      config: FluentBitConfig.fromConfigMap(cm),
+      config: FluentBitConfig.fromConfigMap(cm, { health: FluentBitHealth.httpServer() }),
     });
     const manifests = synthValid(chart);
     expect(manifests).toMatchSnapshot();
@@ -803,20 +830,19 @@ describe('a ConfigMap of your own', () => {
     expect(spec.volumes).toContainEqual({ name: 'fluent-bit-config', configMap: { name: 'fluent-bit-config' } });
     const c = containerNamed(spec, 'log-forwarder');
     expect(c.volumeMounts[1]).toEqual({ name: 'fluent-bit-config', mountPath: '/fluent-bit/etc', readOnly: true });
-    expect(c.command).toBeUndefined();
-    expect(c.startupProbe.httpGet).toEqual({ path: '/api/v1/health', port: 2020 });
+    expect(c.command).toEqual(['/fluent-bit/bin/fluent-bit', '-c', '/fluent-bit/etc/fluent-bit.conf']);
+    expect(c.startupProbe.httpGet).toEqual({ path: '/api/v1/uptime', port: 2020 });
     expect(only(manifests, 'Deployment').spec.template.metadata.annotations).toBeUndefined();
   });
 
-  test('healthCheck false drops the probes; httpPort, configFile and volumeName are used', () => {
+  test('FluentBitHealth.none() drops the probes and the port; configFile and volumeName are used', () => {
     const { chart, app, logs } = setup();
     const cm = kplus.ConfigMap.fromConfigMapName(chart, 'cm', 'fluent-bit-config');
     new FluentBitSidecar(chart, 'log-forwarder', {
       workload: app.workload,
       logVolume: logs,
       config: FluentBitConfig.fromConfigMap(cm, {
-        healthCheck: false,
-        httpPort: 2021,
+        health: FluentBitHealth.none(),
         configFile: 'main.conf',
         volumeName: 'fb-conf',
       }),
@@ -824,16 +850,40 @@ describe('a ConfigMap of your own', () => {
     const c = containerNamed(onlyPodSpec(synthValid(chart)), 'log-forwarder');
     expect(c.startupProbe).toBeUndefined();
     expect(c.livenessProbe).toBeUndefined();
-    expect(c.ports).toEqual([{ containerPort: 2021, protocol: 'TCP' }]);
+    expect(c.ports).toBeUndefined();
     expect(c.command).toEqual(['/fluent-bit/bin/fluent-bit', '-c', '/fluent-bit/etc/main.conf']);
     expect(c.volumeMounts[1].name).toBe('fb-conf');
+  });
+
+  test('FluentBitHealth.httpServer(port) probes that port', () => {
+    const { chart, app, logs } = setup();
+    new FluentBitSidecar(chart, 'log-forwarder', {
+      workload: app.workload,
+      logVolume: logs,
+      config: FluentBitConfig.fromConfigMap(kplus.ConfigMap.fromConfigMapName(chart, 'cm', 'fb'), {
+        health: FluentBitHealth.httpServer(2021),
+      }),
+    });
+    const c = containerNamed(onlyPodSpec(synthValid(chart)), 'log-forwarder');
+    expect(c.ports).toEqual([{ containerPort: 2021, protocol: 'TCP' }]);
+    expect(c.livenessProbe.httpGet).toEqual({ path: '/api/v1/uptime', port: 2021 });
+  });
+
+  test('throws when the configuration does not say what it serves for the probes', () => {
+    const cm = kplus.ConfigMap.fromConfigMapName(Testing.chart(), 'cm', 'fb');
+    expect(() => FluentBitConfig.fromConfigMap(cm, {} as any)).toThrow(
+      "FluentBitConfig.fromConfigMap: 'health' must say what your configuration serves for the probes: " +
+        'FluentBitHealth.httpServer(port) when it sets HTTP_Server On, else FluentBitHealth.none()',
+    );
   });
   test('a ConfigMap name that cannot name a volume gives a volume name derived from the container', () => {
     const { chart, app, logs } = setup();
     new FluentBitSidecar(chart, 'log-forwarder', {
       workload: app.workload,
       logVolume: logs,
-      config: FluentBitConfig.fromConfigMap(kplus.ConfigMap.fromConfigMapName(chart, 'cm', 'fluent-bit.v2')),
+      config: FluentBitConfig.fromConfigMap(kplus.ConfigMap.fromConfigMapName(chart, 'cm', 'fluent-bit.v2'), {
+        health: FluentBitHealth.httpServer(),
+      }),
     });
     const spec = onlyPodSpec(synthValid(chart));
     expect(spec.volumes).toContainEqual({ name: 'log-forwarder-config', configMap: { name: 'fluent-bit.v2' } });
@@ -841,7 +891,7 @@ describe('a ConfigMap of your own', () => {
 
   test('throws for a volumeName that is not a DNS label', () => {
     const cm = kplus.ConfigMap.fromConfigMapName(Testing.chart(), 'cm', 'fb');
-    expect(() => FluentBitConfig.fromConfigMap(cm, { volumeName: 'FB' })).toThrow(
+    expect(() => FluentBitConfig.fromConfigMap(cm, { health: FluentBitHealth.none(), volumeName: 'FB' })).toThrow(
       "FluentBitConfig.fromConfigMap: 'volumeName' must be a DNS-1123 label (lower-case letters, digits and '-', " +
         'starting and ending with a letter or digit, at most 63 characters), got "FB"',
     );
@@ -872,7 +922,10 @@ describe('grace period', () => {
     new FluentBitSidecar(chart, 'log-forwarder', {
       workload: app.workload,
       logVolume: logs,
-      config: FluentBitConfig.fromConfigMap(kplus.ConfigMap.fromConfigMapName(chart, 'cm', 'fb'), { graceSeconds: 30 }),
+      config: FluentBitConfig.fromConfigMap(kplus.ConfigMap.fromConfigMapName(chart, 'cm', 'fb'), {
+        health: FluentBitHealth.httpServer(),
+        graceSeconds: 30,
+      }),
     });
     expect(() => Testing.synth(chart)).toThrow("Fluent Bit's Grace (30 s) must be shorter than the pod's");
   });
@@ -907,7 +960,7 @@ describe('validation', () => {
     [{ runAsUser: -1 }, "FluentBitSidecar 'x': 'runAsUser' must be a whole number from 0 to 2147483647, got -1"],
     [
       { stateSizeLimitMiB: 0 },
-      "FluentBitSidecar 'x': 'stateSizeLimitMiB' must be a whole number from 1 to 1024, got 0",
+      "FluentBitSidecar 'x': 'stateSizeLimitMiB' must be a whole number from 1 to 1048576, got 0",
     ],
     [
       { containerName: 'Log_Forwarder' },
@@ -1030,6 +1083,7 @@ describe('validation', () => {
     [
       () =>
         FluentBitConfig.fromConfigMap(kplus.ConfigMap.fromConfigMapName(Testing.chart(), 'c', 'c'), {
+          health: FluentBitHealth.none(),
           configFile: '../x.conf',
         }),
       "FluentBitConfig.fromConfigMap: 'configFile' must be a relative path of plain segments (letters, digits, '.', '_', '-'; no '..', no leading '/'), got \"../x.conf\"",
@@ -1037,6 +1091,7 @@ describe('validation', () => {
     [
       () =>
         FluentBitConfig.fromConfigMap(kplus.ConfigMap.fromConfigMapName(Testing.chart(), 'c', 'c'), {
+          health: FluentBitHealth.none(),
           graceSeconds: 0,
         }),
       "FluentBitConfig.fromConfigMap: 'graceSeconds' must be a whole number from 1 to 3600, got 0",

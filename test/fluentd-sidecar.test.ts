@@ -44,14 +44,13 @@ describe('FluentdSidecar rendering', () => {
     expect(spec.containers.map((c: any) => c.name)).toEqual(['api-server', 'fluentd']);
     const c = containerNamed(spec, 'fluentd');
     expect(c).toMatchObject({
-      image: 'fluent/fluentd-kubernetes-daemonset:v1.16-debian-elasticsearch8-1',
+      image: 'fluent/fluentd-kubernetes-daemonset:v1.19.3-debian-elasticsearch8-1.1',
       resources: { requests: { cpu: '100m', memory: '200Mi' }, limits: { cpu: '500m', memory: '500Mi' } },
     });
     expect(envOf(c)).toEqual({
       FLUENT_ELASTICSEARCH_HOST: 'elasticsearch-svc',
       FLUENT_ELASTICSEARCH_PORT: '9200',
       FLUENTD_SYSTEMD_CONF: 'disable',
-      FLUENT_ELASTICSEARCH_SED_DISABLE: 'true',
     });
     expect(c.volumeMounts).toEqual([
       { name: 'log-volume', mountPath: '/var/log/app', readOnly: true },
@@ -132,7 +131,6 @@ describe('FluentdSidecar rendering', () => {
     expect(spec.volumes).toContainEqual({ name: cmName, configMap: { name: cmName } });
     expect(envOf(containerNamed(spec, 'fluentd'))).toEqual({
       FLUENTD_SYSTEMD_CONF: 'disable',
-      FLUENT_ELASTICSEARCH_SED_DISABLE: 'true',
     });
   });
 });
@@ -164,7 +162,7 @@ describe('FluentdSidecar props', () => {
 
   test('without elasticsearchHost there are no Elasticsearch variables', () => {
     const c = containerNamed(onlyPodSpec(synthValid(fluentd({ elasticsearchHost: undefined }).chart)), 'fluentd');
-    expect(Object.keys(envOf(c))).toEqual(['FLUENTD_SYSTEMD_CONF', 'FLUENT_ELASTICSEARCH_SED_DISABLE']);
+    expect(Object.keys(envOf(c))).toEqual(['FLUENTD_SYSTEMD_CONF']);
   });
 
   test('configFile sets FLUENTD_CONF; configVolumeName names the volume', () => {

@@ -39,7 +39,10 @@ describe('FlywayMigrationJob', () => {
     expect(pod.initContainers).toBeUndefined();
     const [flyway] = pod.containers;
     expect(flyway.name).toBe('flyway');
-    expect(flyway.args).toEqual(['migrate']);
+    expect(flyway.args).toEqual(['-skipCheckForUpdate', 'migrate']);
+    // hardened by the same function as every helper, termination message included
+    expect(flyway.terminationMessagePolicy).toBe('FallbackToLogsOnError');
+    expect(flyway.imagePullPolicy).toBe('IfNotPresent');
     expect(flyway.env.find((e: any) => e.name === 'FLYWAY_PASSWORD').valueFrom).toEqual({
       secretKeyRef: { name: 'postgres-credentials', key: 'password' },
     });
@@ -85,7 +88,11 @@ describe('FlywayMigrationJob', () => {
     const manifest = only(synthValid(chart), 'Job');
     expect(manifest.spec).toMatchObject({ backoffLimit: 0, ttlSecondsAfterFinished: 3600, activeDeadlineSeconds: 600 });
     const [flyway] = manifest.spec.template.spec.containers;
-    expect(flyway).toMatchObject({ name: 'validate', image: 'flyway/flyway:10.20-alpine', args: ['validate'] });
+    expect(flyway).toMatchObject({
+      name: 'validate',
+      image: 'flyway/flyway:10.20-alpine',
+      args: ['-skipCheckForUpdate', 'validate'],
+    });
   });
 
   test('validation errors name the Job and the prop', () => {

@@ -88,8 +88,8 @@ describe('FlywayMigration', () => {
 
     const spec = onlyPodSpec(manifests);
     const flyway = containerNamed(spec, 'flyway-migrate');
-    expect(flyway.image).toBe('flyway/flyway:10.12-alpine');
-    expect(flyway.args).toEqual(['migrate']);
+    expect(flyway.image).toBe('flyway/flyway:10.12.0');
+    expect(flyway.args).toEqual(['-skipCheckForUpdate', 'migrate']);
     expect(flyway.command).toBeUndefined();
     expect(envOf(flyway)).toEqual({
       FLYWAY_URL: URL,
@@ -98,6 +98,7 @@ describe('FlywayMigration', () => {
       FLYWAY_LOCATIONS: 'filesystem:/flyway/sql',
       JAVA_TOOL_OPTIONS: '-Djava.io.tmpdir=/tmp -Duser.home=/tmp',
       HOME: '/tmp',
+      REDGATE_DISABLE_TELEMETRY: 'true',
     });
     expect(flyway.volumeMounts).toEqual([
       { name: `configmap-${sql.name}`, mountPath: '/flyway/sql', readOnly: true },
@@ -165,7 +166,7 @@ describe('FlywayMigration', () => {
     [FlywayCommand.REPAIR, 'repair'],
     [FlywayCommand.BASELINE, 'baseline'],
   ])('command %s', (command, arg) => {
-    expect(render({ command }).flyway.args).toEqual([arg]);
+    expect(render({ command }).flyway.args).toEqual(['-skipCheckForUpdate', arg]);
   });
 
   test('locationsPath', () => {
@@ -369,9 +370,11 @@ describe('FlywayMigration validation', () => {
           ...props(s),
           password: { secret: s.credentials, key: 'pass word' },
         }),
-    ).toThrow(`${OWNER}: 'password.key' must be a Secret key (letters, digits, '-', '_' and '.'), got "pass word"`);
+    ).toThrow(
+      `${OWNER}: 'password.key' must be a Secret key (letters, digits, '-', '_' and '.', at most 253 characters), got "pass word"`,
+    );
     expect(attach({ user: { secret: setup().credentials, key: '$(id)' } })).toThrow(
-      `${OWNER}: 'user.key' must be a Secret key (letters, digits, '-', '_' and '.'), got "$(id)"`,
+      `${OWNER}: 'user.key' must be a Secret key (letters, digits, '-', '_' and '.', at most 253 characters), got "$(id)"`,
     );
   });
 
@@ -444,7 +447,7 @@ describe('FlywayMigration validation', () => {
   test('every value reaches Flyway as one env value or one argument: nothing is parsed by a shell', () => {
     const { flyway } = render();
     expect(flyway.command).toBeUndefined();
-    expect(flyway.args).toEqual(['migrate']);
+    expect(flyway.args).toEqual(['-skipCheckForUpdate', 'migrate']);
     expect(JSON.stringify(flyway)).not.toMatch(/-user=|-password=|\$\(DB_/);
   });
 });

@@ -40,7 +40,7 @@ describe('GitCloneContent', () => {
 
     const spec = onlyPodSpec(manifests);
     const clone = containerNamed(spec, 'git-clone');
-    expect(clone.image).toBe('alpine/git:2.43.0');
+    expect(clone.image).toBe('alpine/git:2.49.1');
     expect(clone.command.slice(0, 2)).toEqual(['sh', '-c']);
     expect(envOf(clone)).toEqual({
       HOME: '/tmp',
@@ -276,7 +276,7 @@ describe('GitCloneContent validation', () => {
   test('rejects a bad token key', () => {
     const secret = kplus.Secret.fromSecretName(Testing.chart(), 's', 'github-token');
     expect(attach({ token: { secret, key: 'to ken' } })).toThrow(
-      `${owner}: 'token.key' must be a Secret key (letters, digits, '-', '_' and '.'), got "to ken"`,
+      `${owner}: 'token.key' must be a Secret key (letters, digits, '-', '_' and '.', at most 253 characters), got "to ken"`,
     );
   });
 

@@ -45,7 +45,7 @@ describe('OAuth2ProxySidecar', () => {
     expect(names(spec.initContainers)).toEqual(['oauth2-proxy']);
     const proxy = containerNamed(spec, 'oauth2-proxy');
     expect(proxy.restartPolicy).toBe('Always');
-    expect(proxy.image).toBe('quay.io/oauth2-proxy/oauth2-proxy:v7.6.0');
+    expect(proxy.image).toBe('quay.io/oauth2-proxy/oauth2-proxy:v7.15.3');
     expect(proxy.args).toEqual([
       '--provider=google',
       '--upstream=http://localhost:3000',

@@ -56,7 +56,7 @@ describe('VaultSecrets', () => {
     const spec = onlyPodSpec(manifests);
     const init = containerNamed(spec, 'vault');
     expect(spec.initContainers.map((c: any) => c.name)).toEqual(['vault']);
-    expect(init.image).toBe('hashicorp/vault:1.16');
+    expect(init.image).toBe('hashicorp/vault:1.21.4');
     expect(init.command.slice(0, 2)).toEqual(['sh', '-c']);
     expect(init.volumeMounts).toEqual([
       { mountPath: '/vault/secrets', name: 'vault-secrets', readOnly: false },
@@ -109,19 +109,19 @@ describe('VaultSecrets', () => {
       HOME: '/vault-home',
       VAULT_AUTH_MOUNT: 'k8s/prod',
       VAULT_AUTH_ROLE: 'payment-role',
-      VAULT_SA_TOKEN_PATH: '/var/run/secrets/kubernetes.io/serviceaccount/token',
-      VAULT_SECRETS_DIR: '/vault/secrets',
+      VAULT_JWT_PATH: '/var/run/secrets/kubernetes.io/serviceaccount/token',
+      VAULT_FILES_DIR: '/vault/secrets',
       VAULT_FILE_MODE: '0400',
-      VAULT_KV_1_PATH: 'kv-a/b-c',
-      VAULT_KV_1_FIELD: 'f-1',
-      VAULT_KV_1_FILE: 'file-9',
-      VAULT_KV_1_MOUNT: 'mnt-x',
+      VAULT_ITEM_1_PATH: 'kv-a/b-c',
+      VAULT_ITEM_1_FIELD: 'f-1',
+      VAULT_ITEM_1_FILE: 'file-9',
+      VAULT_ITEM_1_MOUNT: 'mnt-x',
     });
   });
 
   test('the login passes the JWT as jwt=@file and the token only through VAULT_TOKEN', () => {
     const script: string = specOf(setup().chart).initContainers[0].command[2];
-    expect(script).toContain('"jwt=@$VAULT_SA_TOKEN_PATH"');
+    expect(script).toContain('"jwt=@$VAULT_JWT_PATH"');
     expect(script).toContain('export VAULT_TOKEN');
     expect(script).not.toMatch(/\$\(cat /);
     expect(script).not.toMatch(/vault [^\n]*\$VAULT_TOKEN/);
@@ -170,7 +170,7 @@ describe('VaultSecrets', () => {
     const spec = specOf(chart);
     expect(vault.mountPath).toBe('/secrets');
     expect(spec.initContainers[0].volumeMounts[0].mountPath).toBe('/secrets');
-    expect(envOf(spec.initContainers[0]).VAULT_SECRETS_DIR).toBe('/secrets');
+    expect(envOf(spec.initContainers[0]).VAULT_FILES_DIR).toBe('/secrets');
     expect(spec.containers[0].env[0].value).toBe('/secrets/stripe_api_key');
   });
 

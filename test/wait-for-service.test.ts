@@ -26,7 +26,7 @@ describe('WaitForService', () => {
     const spec = onlyPodSpec(manifests);
     expect(spec.initContainers.map((c: any) => c.name)).toEqual(['wait-db']);
     const step = spec.initContainers[0];
-    expect(step.image).toBe('busybox:1.36');
+    expect(step.image).toBe('busybox:1.37.0');
     expect(step.command.slice(0, 2)).toEqual(['sh', '-c']);
     expect(envOf(step)).toEqual({
       WAIT_TARGETS: 'tcp://postgres-svc:5432',

@@ -18,6 +18,8 @@ test('02-user-service-migrator rebuilds the seed with FlywayMigration, with only
   const ours = JSON.parse(JSON.stringify(only(manifests, 'Pod')));
   const differences = compareWithSeed(loadSeed('02-user-service-migrator.yaml'), ours, {
     changed: {
+      // the -alpine variant is built for amd64 only: the same Flyway version, multi-arch, pinned
+      [`${FLYWAY}.image`]: 'flyway/flyway:10.12.0 (amd64, arm64, arm/v7; docs/images.md)',
       // The seed passes -user=$(DB_USER) -password=$(DB_PASSWORD): kubelet expands them into argv, where any
       // process on the node can read the password. Flyway reads FLYWAY_* variables itself, so the arguments
       // hold only the command.
@@ -26,6 +28,8 @@ test('02-user-service-migrator rebuilds the seed with FlywayMigration, with only
       [`${FLYWAY}.env[DB_PASSWORD]`]: 'replaced by FLYWAY_PASSWORD (same Secret key)',
     },
     added: {
+      // migrations run in clusters without outbound access: no telemetry (and no update check, see args)
+      [`${FLYWAY}.env[REDGATE_DISABLE_TELEMETRY]`]: 'telemetry off by default',
       [`${FLYWAY}.env[FLYWAY_URL]`]: 'the JDBC URL of the seed, as an env var',
       [`${FLYWAY}.env[FLYWAY_USER]`]: 'postgres-credentials/username, read by Flyway itself',
       [`${FLYWAY}.env[FLYWAY_PASSWORD]`]: 'postgres-credentials/password, read by Flyway itself',

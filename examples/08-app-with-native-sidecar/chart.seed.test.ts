@@ -21,11 +21,16 @@ test('08-app-with-native-sidecar matches the seed, except for the listed differe
   expect(
     compareWithSeed(loadSeed('08-app-with-native-sidecar.yaml'), ours, {
       changed: {
+        // exact, maintained, multi-arch releases (docs/images.md)
+        [`${POD}.initContainers[wait-for-db].image`]: 'busybox:1.37.0, pinned',
+        [`${POD}.initContainers[log-forwarder].image`]: 'fluent/fluent-bit:5.0.3, pinned',
         [`${WAIT}.command`]:
           "WaitForService's script: `nc -z` does not exist in every busybox build; it uses `nc -w` with a " +
           'bounded attempt, logs each try, and reads its target from WAIT_TARGETS instead of the script text',
       },
       added: {
+        // the image's ENTRYPOINT and CMD both name the binary: the whole command line, explicitly
+        [`${POD}.initContainers[log-forwarder].command`]: 'fluent-bit -c /fluent-bit/etc/fluent-bit.conf',
         ...cdk8sPlusDeploymentDefaults(),
         ...cdk8sPlusPodDefaults('spec.template'),
         [`${POD}.terminationGracePeriodSeconds`]:

@@ -8,6 +8,7 @@ import * as kplus from 'cdk8s-plus-28';
 import {
   AppWorkload,
   FluentBitConfig,
+  FluentBitHealth,
   FluentBitSidecar,
   SharedVolume,
   WaitForService,
@@ -38,10 +39,11 @@ export function build(app: App): Chart {
     workload: native.workload,
     logVolume: SharedVolume.emptyDir(chart, 'log-vol'),
     appMountPath: '/var/log/app',
-    // The seed's ConfigMap, kept as it is. Its fluent-bit.conf is expected to turn on HTTP_Server and
-    // Health_Check on port 2020 (the probes use them) and to keep Grace under the pod's 30 s.
+    // The seed's ConfigMap, kept as it is. Its fluent-bit.conf is expected to turn on HTTP_Server on port
+    // 2020 (the probes call /api/v1/uptime there) and to keep Grace under the pod's 30 s.
     config: FluentBitConfig.fromConfigMap(
       kplus.ConfigMap.fromConfigMapName(chart, 'fluent-bit-config', 'fluent-bit-config'),
+      { health: FluentBitHealth.httpServer(2020) },
     ),
   });
 

@@ -3,9 +3,9 @@
  */
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkSameNamespace } from './namespace';
 import { derivedName, isDnsLabel } from './names';
 import { PodComposer } from './pod-composer';
+import { reference } from './references';
 import { SharedVolume } from './shared-volume';
 
 /** Who mounts a configuration ConfigMap, and under which volume name. */
@@ -32,10 +32,7 @@ export function configMapVolume(
   configMap: kplus.IConfigMap,
   options: ConfigVolumeOptions,
 ): SharedVolume {
-  checkSameNamespace(options.owner, composer.workload, configMap);
-  if (configMap instanceof kplus.ConfigMap) {
-    composer.addConfigHashAnnotation(options.containerName, configMap);
-  }
+  reference(options.owner, composer, configMap, options.containerName);
   return SharedVolume.fromConfigMap(scope, configMap, { name: options.volumeName });
 }
 

@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { checkAbsolutePath, checkInteger, checkPort } from './names';
-import { dropUndefined } from './render';
+import { dropUndefined } from './plain-json';
 
 /** Timing of a health check. */
 export interface HealthCheckOptions {
@@ -67,6 +67,21 @@ export class HealthCheck {
     if (options.initialDelaySeconds !== undefined) {
       checkInteger(o, 'initialDelaySeconds', options.initialDelaySeconds, 0, 3600);
     }
+  }
+
+  /**
+   * The probe as cdk8s-plus's generated classes hold it (ports as `IntOrString`), for a JSON patch on a
+   * cdk8s-plus workload: such a workload converts its manifest through those classes after the patches.
+   * @internal
+   */
+  public _toKube(): k8s.Probe {
+    return {
+      ...this.action,
+      failureThreshold: this.options.failureThreshold ?? 30,
+      initialDelaySeconds: this.options.initialDelaySeconds,
+      periodSeconds: this.options.periodSeconds ?? 2,
+      timeoutSeconds: this.options.timeoutSeconds ?? 1,
+    };
   }
 
   /** @internal */

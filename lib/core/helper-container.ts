@@ -27,6 +27,13 @@ export interface HelperContainerProps {
   readonly image: string;
 
   /**
+   * When the kubelet pulls the image. An image without a tag, or tagged `latest` (or `-latest`), is refused
+   * with `IF_NOT_PRESENT`: each node would keep the copy it pulled first.
+   * @default ImagePullPolicy.IF_NOT_PRESENT
+   */
+  readonly imagePullPolicy?: kplus.ImagePullPolicy;
+
+  /**
    * The entrypoint.
    * @default - the image's ENTRYPOINT
    */
@@ -104,4 +111,12 @@ export interface HelperContainerProps {
    * @default - none
    */
   readonly preStopCommand?: string[];
+
+  /**
+   * Whether the container talks to the network before the app starts (a wait, a migration, a clone, a
+   * login). A mesh whose proxy starts after the init steps (Istio's classic sidecar) redirects that traffic
+   * to a proxy that is not there yet.
+   * @default false
+   */
+  readonly usesNetwork?: boolean;
 }

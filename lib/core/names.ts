@@ -177,3 +177,21 @@ export function isDnsLabel(value: string): boolean {
 export function derivedName(base: string, suffix: string): string {
   return `${base.slice(0, 62 - suffix.length)}-${suffix}`;
 }
+
+const DATA_KEY = /^[-._a-zA-Z0-9]+$/;
+
+/**
+ * Checks a key of a Secret or ConfigMap (letters, digits, '-', '_' and '.', at most 253 characters, not '.'
+ * or '..').
+ *
+ * @param kind 'Secret' or 'ConfigMap', for the message
+ */
+export function checkDataKey(owner: string, prop: string, kind: string, value: string): string {
+  if (value.length > 253 || !DATA_KEY.test(value) || value === '.' || value === '..') {
+    throw new Error(
+      `${owner}: '${prop}' must be a ${kind} key (letters, digits, '-', '_' and '.', at most 253 characters), ` +
+        `got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}

@@ -9,6 +9,7 @@ import {
   FrontDoorRouting,
   servicesMadeByCdk8sPlus,
 } from './front-door';
+import { HealthCheck } from './health-check';
 import { HelperContainerProps } from './helper-container';
 import { KubernetesVersion } from './kubernetes-version';
 import { checkPort } from './names';
@@ -27,7 +28,8 @@ import {
   SidecarOptions,
 } from './pod-parts';
 import { hasPodTemplate, podSpecOf, podSpecPath } from './pod-template';
-import { checkHelper, renderHelper, sortKeys } from './render';
+import { sortKeys } from './plain-json';
+import { checkHelper, renderHelper } from './render';
 import { renderThrough } from './rendering';
 import { EffectiveResources, ResourceAccounting } from './resource-accounting';
 import { ServiceExposeOptions } from './service-exposure';
@@ -74,6 +76,7 @@ export class PodComposer extends Construct {
   private readonly services: kplus.Service[] = [];
   private readonly _warnings: string[] = [];
   private readonly render: () => any;
+  private readonly appStartupProbes = new Map<kplus.Container, HealthCheck>();
   private readonly routing: FrontDoorRouting;
   private validatedRender?: any;
   private warningsPrinted = false;
@@ -191,6 +194,14 @@ export class PodComposer extends Construct {
     this.addVolume(volume);
     const container = options.container ?? this.appContainer;
     container.mount(path, volume.volume, { readOnly: options.readOnly ?? true, subPath: options.subPath });
+  }
+
+  /**
+   * Replaces the startup probe of an app container (cdk8s-plus gives every container with a port a TCP probe
+   * of the pod IP, which an app bound to 127.0.0.1 never passes). Applied when the pod is composed.
+   */
+  public replaceAppStartupProbe(check: HealthCheck, container?: kplus.Container): void {
+    this.appStartupProbes.set(container ?? this.appContainer, check);
   }
 
   /** Adds an environment variable to an app container. */
@@ -409,9 +420,13 @@ export class PodComposer extends Construct {
   }
 
   private compose(manifest: any): any {
-    if (this.parts.length === 0) return manifest;
+    if (this.parts.length === 0 && this.appStartupProbes.size === 0) return manifest;
     const path = podSpecPath(this.workloadKind);
     const spec = podSpecOf(this.workloadKind, manifest);
+    for (const [container, check] of this.appStartupProbes) {
+      const rendered = (spec.containers ?? [])[this.workload.containers.indexOf(container)];
+      if (rendered) rendered.startupProbe = sortKeys(check._toJson());
+    }
     const before = spec.initContainers ?? [];
     const init = this.orderedInitParts().map((p, i) =>
       this.renderPart(p, p instanceof Sidecar, [...path, 'initContainers', `${before.length + i}`]),

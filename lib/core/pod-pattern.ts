@@ -25,6 +25,13 @@ export interface PodPatternProps {
   readonly image?: string;
 
   /**
+   * When the kubelet pulls the helper's image. An image without a tag, or tagged `latest`, is refused with
+   * `IF_NOT_PRESENT`.
+   * @default ImagePullPolicy.IF_NOT_PRESENT
+   */
+  readonly imagePullPolicy?: kplus.ImagePullPolicy;
+
+  /**
    * The helper container's requests and limits.
    * @default - small explicit values chosen by each pattern
    */

@@ -1,5 +1,6 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { checkPullPolicy, hardenedFields } from './hardening';
 import { HelperContainerProps } from './helper-container';
 import {
   checkAbsolutePath,
@@ -10,11 +11,18 @@ import {
   checkPortName,
   checkRelativePath,
 } from './names';
+import { dropUndefined, sortKeys } from './plain-json';
 
 /** Resources given to a helper container that sets none: enough for a shell loop, never a whole CPU. */
 export const DEFAULT_HELPER_RESOURCES: kplus.ContainerResources = {
   cpu: { request: kplus.Cpu.millis(10), limit: kplus.Cpu.millis(100) },
   memory: { request: mib(16), limit: mib(64) },
+};
+
+/** Resources of an init step that runs a busybox shell loop (wait, check): a little CPU, a little memory. */
+export const SHELL_STEP_RESOURCES: kplus.ContainerResources = {
+  cpu: { request: kplus.Cpu.millis(10), limit: kplus.Cpu.millis(50) },
+  memory: { request: mib(16), limit: mib(32) },
 };
 
 /** A `Size` of MiB (cdk8s-plus takes memory as `Size`). */
@@ -26,6 +34,7 @@ export function mib(amount: number): Size {
 export function checkHelper(owner: string, props: HelperContainerProps): void {
   checkDnsLabel(owner, 'name', props.name);
   checkImage(owner, 'image', props.image);
+  checkPullPolicy(owner, props.image, props.imagePullPolicy);
   for (const name of Object.keys(props.env ?? {})) {
     checkEnvName(owner, `env ${name}`, name);
   }
@@ -72,12 +81,10 @@ function renderEnv(env: { [name: string]: kplus.EnvValue }) {
  * Renders a helper container to its Kubernetes JSON. `restartAlways` makes it a native sidecar.
  */
 export function renderHelper(props: HelperContainerProps, restartAlways: boolean): any {
-  const uid = props.runAsUser ?? 65534;
   return sortKeys(
     dropUndefined({
       name: props.name,
       image: props.image,
-      imagePullPolicy: 'IfNotPresent',
       command: props.command,
       args: props.args,
       workingDir: props.workingDir,
@@ -88,18 +95,7 @@ export function renderHelper(props: HelperContainerProps, restartAlways: boolean
           : undefined,
       resources: renderResources(props.resources ?? DEFAULT_HELPER_RESOURCES),
       restartPolicy: restartAlways ? 'Always' : undefined,
-      // the last lines of the log become the termination message, shown by `kubectl describe pod`
-      terminationMessagePolicy: 'FallbackToLogsOnError',
-      securityContext: {
-        allowPrivilegeEscalation: false,
-        capabilities: { drop: ['ALL'] },
-        privileged: false,
-        readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? true,
-        runAsGroup: uid,
-        runAsNonRoot: uid !== 0,
-        runAsUser: uid,
-        seccompProfile: { type: 'RuntimeDefault' },
-      },
+      ...hardenedFields(props),
       startupProbe: props.startupProbe?._toJson(),
       livenessProbe: props.livenessProbe?._toJson(),
       readinessProbe: props.readinessProbe?._toJson(),
@@ -117,29 +113,4 @@ export function renderHelper(props: HelperContainerProps, restartAlways: boolean
           : undefined,
     }),
   );
-}
-
-/** Removes keys whose value is undefined (and objects left empty). */
-export function dropUndefined<T extends object>(obj: T): T {
-  const out: any = {};
-  for (const [k, v] of Object.entries(obj)) {
-    if (v === undefined) continue;
-    if (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0) continue;
-    out[k] = v;
-  }
-  return out;
-}
-
-/** Sorts object keys recursively and drops undefined values, as cdk8s does for its own output. */
-export function sortKeys(value: any): any {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  // Only plain objects: a cdk8s token (a Lazy value) stays whole, for cdk8s's resolution to produce it.
-  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    const out: any = {};
-    for (const k of Object.keys(value).sort()) {
-      if (value[k] !== undefined) out[k] = sortKeys(value[k]);
-    }
-    return out;
-  }
-  return value;
 }

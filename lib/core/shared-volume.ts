@@ -77,7 +77,7 @@ export class SharedVolume {
       name,
       defaultMode: options.defaultMode,
     });
-    return new SharedVolume(volume, false, undefined);
+    return new SharedVolume(volume, false, undefined, { configMap });
   }
 
   /**
@@ -95,7 +95,7 @@ export class SharedVolume {
       name,
       defaultMode: options.defaultMode ?? 0o400,
     });
-    return new SharedVolume(volume, false, undefined);
+    return new SharedVolume(volume, false, undefined, { secret });
   }
 
   /** Any cdk8s-plus volume, for kinds not modelled here (PVCs, CSI, ...). */
@@ -106,6 +106,12 @@ export class SharedVolume {
   /** The volume's name in the pod spec. */
   public readonly name: string;
 
+  /** The ConfigMap whose keys the volume holds (`fromConfigMap`). */
+  public readonly configMap?: kplus.IConfigMap;
+
+  /** The Secret whose keys the volume holds (`fromSecret`). */
+  public readonly secret?: kplus.ISecret;
+
   private constructor(
     /** The underlying cdk8s-plus volume. */
     public readonly volume: kplus.Volume,
@@ -113,8 +119,11 @@ export class SharedVolume {
     public readonly memoryBacked: boolean,
     /** The size limit in MiB, if any. */
     public readonly sizeLimitMiB?: number,
+    source: { configMap?: kplus.IConfigMap; secret?: kplus.ISecret } = {},
   ) {
     this.name = volume.name;
+    this.configMap = source.configMap;
+    this.secret = source.secret;
   }
 }
 

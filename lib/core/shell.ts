@@ -6,6 +6,12 @@
 const TAG = /^[a-z][a-z0-9-]*$/;
 
 /**
+ * The image the busybox script steps (WaitForService, ConfigCheck) run in by default: an exact, multi-arch
+ * release of the Docker official image (see docs/images.md).
+ */
+export const BUSYBOX_IMAGE = 'busybox:1.37.0';
+
+/**
  * The opening of a helper script: `set -u`, then two functions that prefix each line with `tag`:
  *
  * - `log MESSAGE` prints `<tag>: MESSAGE` on stdout;

@@ -3,8 +3,9 @@ import { Construct } from 'constructs';
 import { checkAbsolutePath, checkRelativePath } from '../core/names';
 import { InitStep } from '../core/pod-parts';
 import { PodPattern, PodPatternProps } from '../core/pod-pattern';
-import { mib } from '../core/render';
-import { shellPreamble } from '../core/shell';
+import { referenceVolume } from '../core/references';
+import { SHELL_STEP_RESOURCES } from '../core/render';
+import { BUSYBOX_IMAGE, shellPreamble } from '../core/shell';
 import { SharedVolume } from '../core/shared-volume';
 
 /** Props for `ConfigCheck`. */
@@ -34,11 +35,6 @@ export interface ConfigCheckProps extends PodPatternProps {
    */
   readonly requireNonEmpty?: boolean;
 }
-
-const DEFAULT_RESOURCES: kplus.ContainerResources = {
-  cpu: { request: kplus.Cpu.millis(10), limit: kplus.Cpu.millis(50) },
-  memory: { request: mib(16), limit: mib(32) },
-};
 
 /**
  * The step's script. Settings arrive in environment variables: CONFIG_DIR (absolute), CONFIG_FILES (one
@@ -78,7 +74,7 @@ log "Config OK ($count file(s) in $dir)"
  * An init step that fails fast, with one clear log line per file, unless the configuration files the app
  * needs are present on a mounted volume (typically a ConfigMap): the seed's `check-config` step.
  *
- * It renders one init container (default image `busybox:1.36`, 10m/16Mi requested, 50m/32Mi limit, non-root,
+ * It renders one init container (default image `busybox:1.37.0`, 10m/16Mi requested, 50m/32Mi limit, non-root,
  * read-only root file system) that mounts the volume read-only at `mountPath` and checks each file with
  * `test -e`/`test -f` (and `test -s` with `requireNonEmpty`). File names and the path reach the script
  * through environment variables, never inside its text. On failure it exits 1 and writes the summary to the
@@ -127,10 +123,13 @@ export class ConfigCheck extends PodPattern {
       throw new Error(`${this.owner}: 'mountPath' must not be '/', got "/"; use a directory such as '/config'`);
     }
     const requireNonEmpty = props.requireNonEmpty ?? false;
+    // the app mounts the same configuration: a change of a ConfigMap of this app rolls the pods
+    referenceVolume(this.owner, this.composer, props.volume, this.containerName);
     this.step = this.composer.addInitStep(
       {
         name: this.containerName,
-        image: props.image ?? 'busybox:1.36',
+        image: props.image ?? BUSYBOX_IMAGE,
+        imagePullPolicy: props.imagePullPolicy,
         command: ['sh', '-c', CONFIG_CHECK_SCRIPT],
         env: {
           CONFIG_DIR: kplus.EnvValue.fromValue(this.mountPath),
@@ -138,7 +137,7 @@ export class ConfigCheck extends PodPattern {
           CONFIG_REQUIRE_NON_EMPTY: kplus.EnvValue.fromValue(String(requireNonEmpty)),
         },
         mounts: [{ volume: props.volume, path: this.mountPath, readOnly: true }],
-        resources: props.resources ?? DEFAULT_RESOURCES,
+        resources: props.resources ?? SHELL_STEP_RESOURCES,
       },
       { after: props.after },
     );

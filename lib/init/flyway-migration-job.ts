@@ -2,6 +2,7 @@ import { ApiObject, ApiObjectMetadata, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkObjectMetadata, checkObjectName } from '../core/workload-checks';
+import { checkPullPolicy, hardenRenderedContainer } from '../core/hardening';
 import { checkDnsLabel, checkImage, checkInteger } from '../core/names';
 import { PodComposer } from '../core/pod-composer';
 import { FlywayMigration, FlywayMigrationOptions } from './flyway-migration';
@@ -23,9 +24,16 @@ export interface FlywayMigrationJobProps extends FlywayMigrationOptions {
 
   /**
    * The Flyway image.
-   * @default FlywayMigration.DEFAULT_IMAGE ('flyway/flyway:10.12-alpine')
+   * @default FlywayMigration.DEFAULT_IMAGE ('flyway/flyway:10.12.0')
    */
   readonly image?: string;
+
+  /**
+   * When the kubelet pulls the image. An image without a tag, or tagged `latest`, is refused with
+   * `IF_NOT_PRESENT`.
+   * @default ImagePullPolicy.IF_NOT_PRESENT
+   */
+  readonly imagePullPolicy?: kplus.ImagePullPolicy;
 
   /**
    * The Flyway container's requests and limits.
@@ -98,7 +106,7 @@ export class FlywayMigrationJob extends Construct {
       checkInteger(owner, 'ttlAfterFinished', props.ttlAfterFinished.toSeconds({ integral: false }), 0, 2147483647);
     if (props.activeDeadline)
       checkInteger(owner, 'activeDeadline', props.activeDeadline.toSeconds({ integral: false }), 1, 2147483647);
-    const parts = FlywayMigration._containerParts(this, owner, name, props, props.resources);
+    checkPullPolicy(owner, image, props.imagePullPolicy);
 
     this.job = new kplus.Job(this, 'Job', {
       // an explicit `name: undefined` would erase the name cdk8s generates
@@ -108,23 +116,13 @@ export class FlywayMigrationJob extends Construct {
       activeDeadline: props.activeDeadline,
     });
     checkObjectName(owner, ApiObject.of(this.job), 63);
+    const parts = FlywayMigration._containerParts(this, PodComposer.of(this.job), owner, name, props, props.resources);
     this.container = this.job.addContainer({
       name,
       image,
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
       args: parts.args,
       envVariables: parts.env,
       resources: parts.resources,
-      securityContext: {
-        user: 65534,
-        group: 65534,
-        ensureNonRoot: true,
-        readOnlyRootFilesystem: true,
-        allowPrivilegeEscalation: false,
-        privileged: false,
-        capabilities: { drop: [kplus.Capability.ALL] },
-        seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
-      },
       volumeMounts: [
         {
           volume: parts.scriptsMount.volume.volume,
@@ -135,10 +133,8 @@ export class FlywayMigrationJob extends Construct {
         { volume: parts.scratch.volume, path: '/tmp', readOnly: false },
       ],
     });
-
-    const configMap = parts.scripts.configMap;
-    if (configMap) {
-      this.checksumAnnotation = PodComposer.of(this.job).addConfigHashAnnotation(name, configMap);
-    }
+    // the same hardening as every helper container, termination message included
+    hardenRenderedContainer(this.job, '/spec/template/spec/containers/0', { imagePullPolicy: props.imagePullPolicy });
+    this.checksumAnnotation = parts.checksumAnnotation;
   }
 }

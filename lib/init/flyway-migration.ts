@@ -4,7 +4,9 @@ import { CHECKSUM_ANNOTATION_PREFIX } from '../core/content-hash';
 import { checkAbsolutePath, checkHost, checkPort, checkRelativePath, derivedName } from '../core/names';
 import { HelperMount, ProjectedVolumeOptions, SharedVolume } from '../core/shared-volume';
 import { mib } from '../core/render';
+import { PodComposer } from '../core/pod-composer';
 import { PodPattern, PodPatternProps } from '../core/pod-pattern';
+import { referenceSecretValue, referenceVolume } from '../core/references';
 
 /** What Flyway does. */
 export enum FlywayCommand {
@@ -33,7 +35,6 @@ export interface FlywayScriptsVolumeOptions {
 interface BoundScripts {
   readonly volume: SharedVolume;
   readonly subPath?: string;
-  readonly configMap?: kplus.ConfigMap;
 }
 
 /**
@@ -70,10 +71,7 @@ export class FlywayScripts {
     if (this.volume) return { volume: this.volume, subPath: this.subPath };
     // One volume per FlywayScripts, however many migrations share it.
     this.bound = this.bound ?? SharedVolume.fromConfigMap(scope, this.configMap!, this.volumeOptions);
-    return {
-      volume: this.bound,
-      configMap: this.configMap instanceof kplus.ConfigMap ? this.configMap : undefined,
-    };
+    return { volume: this.bound };
   }
 }
 
@@ -115,6 +113,19 @@ export interface FlywayMigrationOptions {
    * @see https://documentation.red-gate.com/flyway/reference/configuration
    */
   readonly settings?: { [name: string]: string };
+
+  /**
+   * Let Flyway look for a newer version of itself at start (a request to Redgate's servers). Off by default:
+   * migrations run in clusters without outbound access, where the request only delays the start.
+   * @default false - the `-skipCheckForUpdate` flag is passed
+   */
+  readonly checkForUpdates?: boolean;
+
+  /**
+   * Let Flyway send usage telemetry to Redgate. Off by default, for the same reason.
+   * @default false - `REDGATE_DISABLE_TELEMETRY=true` is set
+   */
+  readonly telemetry?: boolean;
 }
 
 /** Props for `FlywayMigration`. */
@@ -139,7 +150,6 @@ const SINGLE_RUN_KINDS = ['Pod', 'Job'];
 const JDBC_URL =
   /^jdbc:([a-z][a-z0-9]*):\/\/([A-Za-z0-9.-]+)(?::([0-9]{1,5}))?\/([A-Za-z0-9_][A-Za-z0-9_.-]*)(\?[A-Za-z0-9_.-]+=[A-Za-z0-9_.,:%-]*(?:&[A-Za-z0-9_.-]+=[A-Za-z0-9_.,:%-]*)*)?$/;
 const SETTING_NAME = /^[A-Z][A-Z0-9_]*$/;
-const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 
 /** The pieces of a Flyway container, shared by the init step and the Job. */
 interface FlywayContainerParts {
@@ -149,6 +159,8 @@ interface FlywayContainerParts {
   readonly scriptsMount: HelperMount;
   readonly scratch: SharedVolume;
   readonly jdbcKind: string;
+  /** The annotation that carries the hash of the scripts' ConfigMap, when there is one. */
+  readonly checksumAnnotation?: string;
   readonly resources: kplus.ContainerResources;
 }
 
@@ -178,8 +190,11 @@ interface FlywayContainerParts {
  * });
  */
 export class FlywayMigration extends PodPattern {
-  /** The default image. */
-  public static readonly DEFAULT_IMAGE = 'flyway/flyway:10.12-alpine';
+  /**
+   * The default image: Flyway 10.12.0 on Ubuntu with Temurin 17, built for amd64, arm64 and arm/v7 (the
+   * `-alpine` variant is built for amd64 only; see docs/images.md).
+   */
+  public static readonly DEFAULT_IMAGE = 'flyway/flyway:10.12.0';
 
   /** The pod template annotation that carries the hash of the scripts' ConfigMap. */
   public static readonly CHECKSUM_ANNOTATION_PREFIX = CHECKSUM_ANNOTATION_PREFIX;
@@ -190,14 +205,15 @@ export class FlywayMigration extends PodPattern {
    */
   public static _containerParts(
     scope: Construct,
+    composer: PodComposer,
     owner: string,
     containerName: string,
     options: FlywayMigrationOptions,
     resources: kplus.ContainerResources | undefined,
   ): FlywayContainerParts {
     const jdbcKind = checkJdbcUrl(owner, options.jdbcUrl);
-    checkSecretValue(owner, 'user', options.user);
-    checkSecretValue(owner, 'password', options.password);
+    referenceSecretValue(owner, composer, 'user', options.user);
+    referenceSecretValue(owner, composer, 'password', options.password);
     const locationsPath = checkAbsolutePath(owner, 'locationsPath', options.locationsPath ?? '/flyway/sql');
     if (locationsPath === '/' || locationsPath === '/tmp' || locationsPath.startsWith('/tmp/')) {
       throw new Error(
@@ -206,6 +222,7 @@ export class FlywayMigration extends PodPattern {
     }
     const settings = checkSettings(owner, options.settings ?? {});
     const scripts = options.scripts._bind(scope, owner);
+    const checksumAnnotation = referenceVolume(owner, composer, scripts.volume, containerName);
     const scratch = SharedVolume.emptyDir(scope, derivedName(containerName, 'tmp'), { sizeLimitMiB: 64 });
     const env: { [name: string]: kplus.EnvValue } = {
       FLYWAY_URL: kplus.EnvValue.fromValue(options.jdbcUrl),
@@ -216,16 +233,18 @@ export class FlywayMigration extends PodPattern {
       JAVA_TOOL_OPTIONS: kplus.EnvValue.fromValue('-Djava.io.tmpdir=/tmp -Duser.home=/tmp'),
       HOME: kplus.EnvValue.fromValue('/tmp'),
     };
+    if (!(options.telemetry ?? false)) env.REDGATE_DISABLE_TELEMETRY = kplus.EnvValue.fromValue('true');
     for (const [name, value] of Object.entries(settings)) {
       env[`FLYWAY_${name}`] = kplus.EnvValue.fromValue(value);
     }
     return {
-      args: [options.command ?? FlywayCommand.MIGRATE],
+      args: [...(options.checkForUpdates ? [] : ['-skipCheckForUpdate']), options.command ?? FlywayCommand.MIGRATE],
       env,
       scripts,
       scriptsMount: { volume: scripts.volume, path: locationsPath, subPath: scripts.subPath, readOnly: true },
       scratch,
       jdbcKind,
+      checksumAnnotation,
       resources: resources ?? {
         cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(500) },
         memory: { request: mib(256), limit: mib(512) },
@@ -249,13 +268,22 @@ export class FlywayMigration extends PodPattern {
    */
   constructor(scope: Construct, id: string, props: FlywayMigrationProps) {
     super(scope, id, props);
-    const parts = FlywayMigration._containerParts(this, this.owner, this.containerName, props, props.resources);
+    const parts = FlywayMigration._containerParts(
+      this,
+      this.composer,
+      this.owner,
+      this.containerName,
+      props,
+      props.resources,
+    );
     this.databaseKind = parts.jdbcKind;
 
     this.composer.addInitStep(
       {
         name: this.containerName,
         image: props.image ?? FlywayMigration.DEFAULT_IMAGE,
+        imagePullPolicy: props.imagePullPolicy,
+        usesNetwork: true,
         args: parts.args,
         env: parts.env,
         mounts: [parts.scriptsMount, { volume: parts.scratch, path: '/tmp', readOnly: false }],
@@ -264,10 +292,7 @@ export class FlywayMigration extends PodPattern {
       { after: props.after },
     );
 
-    const configMap = parts.scripts.configMap;
-    if (configMap) {
-      this.checksumAnnotation = this.composer.addConfigHashAnnotation(this.containerName, configMap);
-    }
+    this.checksumAnnotation = parts.checksumAnnotation;
 
     const kind = this.composer.workloadKind;
     if (!LOCKING_KINDS[parts.jdbcKind] && !SINGLE_RUN_KINDS.includes(kind)) {
@@ -300,14 +325,6 @@ function checkJdbcUrl(owner: string, url: string): string {
   checkHost(owner, 'jdbcUrl host', m[2]);
   if (m[3] !== undefined) checkPort(owner, 'jdbcUrl port', Number(m[3]));
   return m[1];
-}
-
-function checkSecretValue(owner: string, prop: string, value: kplus.SecretValue): void {
-  if (!SECRET_KEY.test(value.key) || value.key.length > 253) {
-    throw new Error(
-      `${owner}: '${prop}.key' must be a Secret key (letters, digits, '-', '_' and '.'), got ${JSON.stringify(value.key)}`,
-    );
-  }
 }
 
 /** Checks the extra settings; returns them with '$' escaped for Kubernetes' $(VAR) expansion. */

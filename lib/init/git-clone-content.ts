@@ -2,12 +2,13 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { mib } from '../core/render';
 import { checkAbsolutePath, checkInteger, checkRelativePath, checkUrl, derivedName } from '../core/names';
+import { referenceSecretValue } from '../core/references';
+import { shellPreamble } from '../core/shell';
 import { PodPattern, PodPatternProps } from '../core/pod-pattern';
 import { SharedVolume } from '../core/shared-volume';
 
 const BRANCH_OR_TAG = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
 const COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
-const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 const TOKEN_USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]*$/;
 
 /** Where the target volume is mounted in the clone container. */
@@ -29,29 +30,30 @@ const SCRATCH_PATH = '/tmp';
  * through a credential helper set in the environment (GIT_CONFIG_*), never through argv or a file.
  */
 const GIT_CLONE_SCRIPT = [
-  'set -eu',
+  shellPreamble('git-clone-content') + 'set -e',
   'GIT_DIR="${CLONE_SCRATCH:?}/repo.git"',
   'GIT_WORK_TREE="${CLONE_TARGET:?}"',
   'export GIT_DIR GIT_WORK_TREE',
   'rm -rf "$GIT_DIR" "$GIT_WORK_TREE"',
   'mkdir -p "$GIT_WORK_TREE" "$CLONE_SCRATCH"',
   'git init --quiet',
-  'echo "Fetching $CLONE_REF from $CLONE_REPOSITORY (depth $CLONE_DEPTH)"',
+  'log "fetching $CLONE_REF from $CLONE_REPOSITORY (depth $CLONE_DEPTH)"',
   // '--' ends the options: a repository such as '--upload-pack=CMD' is a repository, never an option
   'git fetch --quiet --no-tags --depth "$CLONE_DEPTH" -- "$CLONE_REPOSITORY" "$CLONE_REF"',
   'git checkout --quiet --detach FETCH_HEAD',
   'commit=$(git rev-parse HEAD)',
   'case "$CLONE_REF" in',
   '  HEAD | refs/*) ;;',
-  '  *)',
-  '    if [ "$commit" != "$CLONE_REF" ]; then',
-  '      echo "Fetched commit $commit, expected $CLONE_REF" >&2',
-  '      exit 1',
-  '    fi',
-  '    ;;',
+  '  *) if [ "$commit" != "$CLONE_REF" ]; then die 1 "fetched commit $commit, expected $CLONE_REF"; fi ;;',
   'esac',
+  '# Git LFS is not supported: its files would be served as pointer files. Refuse such a repository.',
+  "lfs=$(git ls-files -- ':(attr:filter=lfs)' | sed -n 1p)",
+  'if [ -n "$lfs" ]; then',
+  '  rm -rf "$GIT_DIR" "$GIT_WORK_TREE"',
+  '  die 3 "$CLONE_REPOSITORY stores $lfs (and maybe more) with Git LFS, which is not supported: the content would hold LFS pointer files instead of the files"',
+  'fi',
   'rm -rf "$GIT_DIR"',
-  'echo "Cloned $CLONE_REPOSITORY $CLONE_REF at commit $commit into $GIT_WORK_TREE"',
+  'log "cloned $CLONE_REPOSITORY $CLONE_REF at commit $commit into $GIT_WORK_TREE"',
   '',
 ].join('\n');
 
@@ -205,6 +207,10 @@ export interface GitCloneContentProps extends PodPatternProps {
  * arguments or in a file, and the content directory holds no `.git`: git's metadata lives in a separate
  * scratch volume and is deleted once the files are checked out. The log prints the commit checked out.
  *
+ * Git LFS is not supported: the image enables LFS only in root's global git configuration, which the
+ * non-root step never reads, so LFS files would arrive as pointer files. The step therefore fails (exit code
+ * 3, naming a file) when the checked-out revision tracks any file with LFS.
+ *
  * @example
  * const token = kplus.Secret.fromSecretName(chart, 'token', 'github-token');
  * new GitCloneContent(chart, 'git-clone', {
@@ -217,8 +223,8 @@ export interface GitCloneContentProps extends PodPatternProps {
  * });
  */
 export class GitCloneContent extends PodPattern {
-  /** The default image. */
-  public static readonly DEFAULT_IMAGE = 'alpine/git:2.43.0';
+  /** The default image: git 2.49.1 on Alpine, built for amd64, arm64 and more (see docs/images.md). */
+  public static readonly DEFAULT_IMAGE = 'alpine/git:2.49.1';
 
   /** The volume that holds the content. */
   public readonly volume: SharedVolume;
@@ -248,12 +254,7 @@ export class GitCloneContent extends PodPattern {
           JSON.stringify(tokenUsername),
       );
     }
-    if (props.token !== undefined && !SECRET_KEY.test(props.token.key)) {
-      throw new Error(
-        `${owner}: 'token.key' must be a Secret key (letters, digits, '-', '_' and '.'), got ` +
-          JSON.stringify(props.token.key),
-      );
-    }
+    if (props.token !== undefined) referenceSecretValue(owner, this.composer, 'token', props.token);
 
     this.volume = props.volume ?? SharedVolume.emptyDir(this, derivedName(this.containerName, 'content'));
     const scratch = SharedVolume.emptyDir(this, derivedName(this.containerName, 'scratch'));
@@ -281,6 +282,8 @@ export class GitCloneContent extends PodPattern {
       {
         name: this.containerName,
         image: props.image ?? GitCloneContent.DEFAULT_IMAGE,
+        imagePullPolicy: props.imagePullPolicy,
+        usesNetwork: true,
         command: ['sh', '-c', GIT_CLONE_SCRIPT],
         env,
         mounts: [

@@ -3,8 +3,10 @@ import { Construct } from 'constructs';
 import { HelperMount, SharedVolume } from '../core/shared-volume';
 import { checkAbsolutePath, checkEnvName, checkInteger, checkUrl, derivedName } from '../core/names';
 import { InitStep } from '../core/pod-parts';
+import { referenceVolume } from '../core/references';
 import { PodPattern, PodPatternProps } from '../core/pod-pattern';
 import { mib } from '../core/render';
+import { shellPreamble } from '../core/shell';
 
 /** One field of a Vault KV secret that `VaultSecrets` writes to a file. */
 export interface VaultSecretField {
@@ -163,6 +165,9 @@ const NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
  * @see https://developer.hashicorp.com/vault/docs/auth/kubernetes
  */
 export class VaultSecrets extends PodPattern {
+  /** The default image: an exact Vault release, built for amd64, arm64 and more (see docs/images.md). */
+  public static readonly DEFAULT_IMAGE = 'hashicorp/vault:1.21.4';
+
   /** The volume the files are written to. */
   public readonly volume: SharedVolume;
 
@@ -273,6 +278,7 @@ export class VaultSecrets extends PodPattern {
     ];
     if (props.caCertificate !== undefined) {
       const ca = SharedVolume.fromConfigMap(this, props.caCertificate, { name: derivedName(this.containerName, 'ca') });
+      referenceVolume(owner, this.composer, ca, derivedName(this.containerName, 'ca'));
       mounts.push({ volume: ca, path: CA_DIR, readOnly: true });
       env.VAULT_CACERT = kplus.EnvValue.fromValue(`${CA_DIR}/${caKey}`);
     }
@@ -280,23 +286,25 @@ export class VaultSecrets extends PodPattern {
       HOME: kplus.EnvValue.fromValue(HOME_DIR),
       VAULT_AUTH_MOUNT: kplus.EnvValue.fromValue(authMount),
       VAULT_AUTH_ROLE: kplus.EnvValue.fromValue(role),
-      VAULT_SA_TOKEN_PATH: kplus.EnvValue.fromValue(SERVICE_ACCOUNT_TOKEN),
-      VAULT_SECRETS_DIR: kplus.EnvValue.fromValue(this.mountPath),
+      VAULT_JWT_PATH: kplus.EnvValue.fromValue(SERVICE_ACCOUNT_TOKEN),
+      VAULT_FILES_DIR: kplus.EnvValue.fromValue(this.mountPath),
       VAULT_FILE_MODE: kplus.EnvValue.fromValue(access.mode),
     });
     if (access.group !== undefined) env.VAULT_FILE_GROUP = kplus.EnvValue.fromValue(String(access.group));
     secrets.forEach((s, i) => {
       const n = i + 1;
-      env[`VAULT_KV_${n}_PATH`] = kplus.EnvValue.fromValue(s.path);
-      env[`VAULT_KV_${n}_FIELD`] = kplus.EnvValue.fromValue(s.field);
-      env[`VAULT_KV_${n}_FILE`] = kplus.EnvValue.fromValue(s.fileName);
-      if (s.mount !== undefined) env[`VAULT_KV_${n}_MOUNT`] = kplus.EnvValue.fromValue(s.mount);
+      env[`VAULT_ITEM_${n}_PATH`] = kplus.EnvValue.fromValue(s.path);
+      env[`VAULT_ITEM_${n}_FIELD`] = kplus.EnvValue.fromValue(s.field);
+      env[`VAULT_ITEM_${n}_FILE`] = kplus.EnvValue.fromValue(s.fileName);
+      if (s.mount !== undefined) env[`VAULT_ITEM_${n}_MOUNT`] = kplus.EnvValue.fromValue(s.mount);
     });
 
     this.step = this.composer.addInitStep(
       {
         name: this.containerName,
-        image: props.image ?? 'hashicorp/vault:1.16',
+        image: props.image ?? VaultSecrets.DEFAULT_IMAGE,
+        imagePullPolicy: props.imagePullPolicy,
+        usesNetwork: true,
         command: ['sh', '-c', vaultSecretsScript(secrets.length)],
         env,
         mounts,
@@ -447,75 +455,74 @@ function fileAccess(
 
 /**
  * The init step's script. It depends only on the number of secret fields: every value comes from the
- * environment (VAULT_KV_<n>_PATH, _FIELD, _FILE and optional _MOUNT, and the variables set above).
+ * environment (VAULT_ITEM_<n>_PATH, _FIELD, _FILE and optional _MOUNT, and the variables set above).
  */
 function vaultSecretsScript(count: number): string {
   const fetches: string[] = [];
   const publishes: string[] = [];
   for (let n = 1; n <= count; n++) {
     fetches.push(
-      `fetch ${n} "$VAULT_KV_${n}_PATH" "$VAULT_KV_${n}_FIELD" "$VAULT_KV_${n}_FILE" ` + `"\${VAULT_KV_${n}_MOUNT:-}"`,
+      `fetch ${n} "$VAULT_ITEM_${n}_PATH" "$VAULT_ITEM_${n}_FIELD" "$VAULT_ITEM_${n}_FILE" ` +
+        `"\${VAULT_ITEM_${n}_MOUNT:-}"`,
     );
-    publishes.push(`publish "$VAULT_KV_${n}_FILE"`);
+    publishes.push(`publish "$VAULT_ITEM_${n}_FILE"`);
   }
   return [
-    'set -eu',
+    shellPreamble('vault-secrets') + 'set -e',
     'umask 077',
     'unset VAULT_TOKEN',
-    'say() { echo "vault-secrets: $*"; }',
-    'fail() { echo "vault-secrets: error: $*" >&2; exit 1; }',
     'cleanup() {',
     '  status=$?',
-    '  rm -f "$VAULT_SECRETS_DIR"/.*.vault-tmp',
+    '  rm -f "$VAULT_FILES_DIR"/.*.vault-tmp',
     '  if [ -n "${VAULT_TOKEN:-}" ]; then',
-    '    vault token revoke -self >/dev/null 2>&1 || say "could not revoke the Vault token; it expires with its TTL"',
+    '    vault token revoke -self >/dev/null 2>&1 || log "could not revoke the Vault token; it expires with its TTL"',
     '  fi',
     '  exit "$status"',
     '}',
     'trap cleanup EXIT',
     "trap 'exit 1' HUP INT TERM",
-    'if [ ! -d "$VAULT_SECRETS_DIR" ] || [ ! -w "$VAULT_SECRETS_DIR" ]; then',
-    '  fail "the secrets directory $VAULT_SECRETS_DIR is missing or not writable"',
+    'if [ ! -d "$VAULT_FILES_DIR" ] || [ ! -w "$VAULT_FILES_DIR" ]; then',
+    '  die 1 "the secrets directory $VAULT_FILES_DIR is missing or not writable"',
     'fi',
-    'if [ ! -r "$VAULT_SA_TOKEN_PATH" ]; then',
-    '  fail "no service account token at $VAULT_SA_TOKEN_PATH; the pod must mount it (automountServiceAccountToken: true)"',
+    'if [ ! -r "$VAULT_JWT_PATH" ]; then',
+    '  die 1 "no service account token at $VAULT_JWT_PATH; the pod must mount it (automountServiceAccountToken: true)"',
     'fi',
     'if [ -n "${VAULT_CACERT:-}" ] && [ ! -r "$VAULT_CACERT" ]; then',
-    '  fail "no CA certificate at $VAULT_CACERT"',
+    '  die 1 "no CA certificate at $VAULT_CACERT"',
     'fi',
-    'say "logging in to $VAULT_ADDR with role $VAULT_AUTH_ROLE at auth/$VAULT_AUTH_MOUNT/login"',
-    'if ! token=$(vault write -field=token "auth/$VAULT_AUTH_MOUNT/login" "role=$VAULT_AUTH_ROLE" "jwt=@$VAULT_SA_TOKEN_PATH"); then',
-    '  fail "login to $VAULT_ADDR with role $VAULT_AUTH_ROLE at auth/$VAULT_AUTH_MOUNT/login failed"',
+    'log "logging in to $VAULT_ADDR with role $VAULT_AUTH_ROLE at auth/$VAULT_AUTH_MOUNT/login"',
+    'if ! token=$(vault write -field=token "auth/$VAULT_AUTH_MOUNT/login" "role=$VAULT_AUTH_ROLE" "jwt=@$VAULT_JWT_PATH"); then',
+    '  die 1 "login to $VAULT_ADDR with role $VAULT_AUTH_ROLE at auth/$VAULT_AUTH_MOUNT/login failed"',
     'fi',
-    'if [ -z "$token" ]; then fail "login to $VAULT_ADDR returned no token"; fi',
+    'if [ -z "$token" ]; then die 1 "login to $VAULT_ADDR returned no token"; fi',
     'VAULT_TOKEN=$token',
     'unset token',
     'export VAULT_TOKEN',
     'fetch() {',
     '  n=$1 path=$2 field=$3 name=$4 mount=$5',
     '  case $name in',
-    '    "" | .* | */*) fail "secret $n: \'$name\' is not a plain file name" ;;',
+    '    "" | .* | */*) die 1 "secret $n: \'$name\' is not a plain file name" ;;',
     '  esac',
-    '  tmp="$VAULT_SECRETS_DIR/.$name.vault-tmp"',
+    '  tmp="$VAULT_FILES_DIR/.$name.vault-tmp"',
     '  if [ -n "$mount" ]; then',
-    '    vault kv get -mount="$mount" -field="$field" "$path" >"$tmp" || fail "could not read field \'$field\' of \'$path\' in mount \'$mount\'"',
+    '    vault kv get -mount="$mount" -field="$field" "$path" >"$tmp" || die 1 "could not read field \'$field\' of \'$path\' in mount \'$mount\'"',
     '  else',
-    '    vault kv get -field="$field" "$path" >"$tmp" || fail "could not read field \'$field\' of \'$path\'"',
+    '    vault kv get -field="$field" "$path" >"$tmp" || die 1 "could not read field \'$field\' of \'$path\'"',
     '  fi',
-    '  if [ ! -s "$tmp" ]; then fail "field \'$field\' of \'$path\' is empty"; fi',
+    '  if [ ! -s "$tmp" ]; then die 1 "field \'$field\' of \'$path\' is empty"; fi',
     '  chmod "$VAULT_FILE_MODE" "$tmp"',
     '  if [ -n "${VAULT_FILE_GROUP:-}" ]; then',
-    '    chgrp "$VAULT_FILE_GROUP" "$tmp" || fail "could not give $tmp the group $VAULT_FILE_GROUP"',
+    '    chgrp "$VAULT_FILE_GROUP" "$tmp" || die 1 "could not give $tmp the group $VAULT_FILE_GROUP"',
     '  fi',
-    "  say \"read field '$field' of '$path'\"",
+    "  log \"read field '$field' of '$path'\"",
     '}',
     'publish() {',
-    '  mv -f "$VAULT_SECRETS_DIR/.$1.vault-tmp" "$VAULT_SECRETS_DIR/$1"',
-    '  say "wrote $VAULT_SECRETS_DIR/$1"',
+    '  mv -f "$VAULT_FILES_DIR/.$1.vault-tmp" "$VAULT_FILES_DIR/$1"',
+    '  log "wrote $VAULT_FILES_DIR/$1"',
     '}',
     ...fetches,
     ...publishes,
-    `say "${count} secret file(s) ready in $VAULT_SECRETS_DIR"`,
+    `log "${count} secret file(s) ready in $VAULT_FILES_DIR"`,
     '',
   ].join('\n');
 }

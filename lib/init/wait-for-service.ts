@@ -3,8 +3,8 @@ import { Construct } from 'constructs';
 import { checkHost, checkInteger, checkPort, checkUrl } from '../core/names';
 import { InitStep } from '../core/pod-parts';
 import { PodPattern, PodPatternProps } from '../core/pod-pattern';
-import { mib } from '../core/render';
-import { shellPreamble } from '../core/shell';
+import { SHELL_STEP_RESOURCES } from '../core/render';
+import { BUSYBOX_IMAGE, shellPreamble } from '../core/shell';
 
 /** Options for `WaitTarget.fromService()`. */
 export interface WaitTargetServiceOptions {
@@ -56,10 +56,12 @@ export class WaitTarget {
    * success). A 3xx, 4xx or 5xx answer, a refused connection or no answer within the attempt timeout
    * mean "not ready yet".
    *
-   * HTTPS: the default image's wget (busybox 1.36) speaks TLS with its built-in client, which does NOT
+   * HTTPS: the default image's wget (busybox 1.37) speaks TLS with its built-in client, which does NOT
    * verify the server's certificate; the step then only learns that something answered 2xx over TLS. It
-   * sends no credentials, so the worst case is a spoofed "ready". For a verified check use a `tcp` target,
-   * or an image whose wget verifies certificates and holds the CA bundle.
+   * sends no credentials, so the worst case is a spoofed "ready". That client speaks TLS 1.2 with a few
+   * cipher suites only: an endpoint that accepts only TLS 1.3 (or other ciphers) never answers, so an https
+   * target without `deadlineSeconds` waits for ever (a warning at synth says so). For a verified check use a
+   * `tcp` target, or an image whose wget verifies certificates and holds the CA bundle.
    *
    * @param url an http or https URL without credentials, such as 'http://api:8080/health'
    */
@@ -156,12 +158,6 @@ export interface WaitForServiceProps extends PodPatternProps {
    */
   readonly deadlineSeconds?: number;
 }
-
-/** What a wait step gets when `resources` is not given: a shell loop around nc and wget. */
-const DEFAULT_RESOURCES: kplus.ContainerResources = {
-  cpu: { request: kplus.Cpu.millis(10), limit: kplus.Cpu.millis(50) },
-  memory: { request: mib(16), limit: mib(32) },
-};
 
 /**
  * The step's script. Every setting arrives in environment variables: WAIT_TARGETS (one target per line:
@@ -262,7 +258,7 @@ log "all $count target(s) ready after $(elapsed)s"
  * An init step that blocks the app until its dependencies are reachable: TCP ports (databases, caches,
  * brokers) and HTTP(S) health endpoints.
  *
- * It renders one init container (default image `busybox:1.36`) that runs a POSIX sh loop: for each target
+ * It renders one init container (default image `busybox:1.37.0`) that runs a POSIX sh loop: for each target
  * in order, one attempt every `intervalSeconds` (default 2), each bounded to `attemptTimeoutSeconds`
  * (default 2), with a log line per attempt. TCP targets use `nc -w N HOST PORT </dev/null` (no `-z`, which
  * some busybox builds lack) and HTTP targets `wget -q -S --spider` (success on a 2xx status). With
@@ -320,13 +316,23 @@ export class WaitForService extends PodPattern {
       env.WAIT_DEADLINE_SECONDS = kplus.EnvValue.fromValue(String(deadline));
     }
     this.targets = [...props.targets];
+    const https = this.targets.filter((t) => t.address.startsWith('https://'));
+    if (https.length > 0 && props.deadlineSeconds === undefined) {
+      this.composer.addWarning(
+        `${this.owner}: ${https.map((t) => t.address).join(', ')} is waited for over HTTPS with no deadline. ` +
+          "busybox's wget speaks TLS 1.2 with a few ciphers only, so an endpoint that accepts TLS 1.3 only never " +
+          "answers and the pod waits for ever; set 'deadlineSeconds', or wait for the port with WaitTarget.tcp()",
+      );
+    }
     this.step = this.composer.addInitStep(
       {
         name: this.containerName,
-        image: props.image ?? 'busybox:1.36',
+        image: props.image ?? BUSYBOX_IMAGE,
+        imagePullPolicy: props.imagePullPolicy,
         command: ['sh', '-c', WAIT_FOR_SERVICE_SCRIPT],
         env,
-        resources: props.resources ?? DEFAULT_RESOURCES,
+        resources: props.resources ?? SHELL_STEP_RESOURCES,
+        usesNetwork: true,
       },
       { after: props.after },
     );

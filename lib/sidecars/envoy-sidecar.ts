@@ -4,11 +4,14 @@ import { Construct } from 'constructs';
 import { configMapVolume } from '../core/config-volume';
 import { HealthCheck } from '../core/health-check';
 import { namespaceOf } from '../core/namespace';
-import { checkInteger, checkPort, derivedName } from '../core/names';
+import { checkDataKey, checkInteger, checkPort, derivedName } from '../core/names';
 import { PodPattern, PodPatternProps } from '../core/pod-pattern';
 import { SidecarMode } from '../core/pod-parts';
 import { mib } from '../core/render';
 import { checkObjectName } from '../core/workload-checks';
+import { HelperMount } from '../core/shared-volume';
+import { TlsTrust, trustVolumeName } from '../core/tls-trust';
+import { EnvoyHealthCheck } from './envoy-health-check';
 
 /** The protocol the generated bootstrap speaks to the app. */
 export enum EnvoyProtocol {
@@ -16,7 +19,10 @@ export enum EnvoyProtocol {
   HTTP1 = 'HTTP1',
   /** HTTP/2 (cleartext) to the app; routes time out after Envoy's default 15 s. */
   HTTP2 = 'HTTP2',
-  /** gRPC: HTTP/2 to the app, with no route timeout so that long-lived streams are not cut. */
+  /**
+   * gRPC: HTTP/2 to the app, with no route timeout and no stream idle timeout, so that long-lived streams
+   * are not cut.
+   */
   GRPC = 'GRPC',
 }
 
@@ -41,8 +47,9 @@ export enum EnvoyLogLevel {
 /** Options for `EnvoyConfig.bootstrap()`. */
 export interface EnvoyBootstrapOptions {
   /**
-   * The port of the one listener, which forwards every request to the app.
-   * @default 15001
+   * The port of the one listener, which forwards every request to the app. Keep it out of 15000-15090,
+   * which Istio's proxy reserves when the pod is in a mesh.
+   * @default 10000
    */
   readonly listenerPort?: number;
 
@@ -55,8 +62,8 @@ export interface EnvoyBootstrapOptions {
   /**
    * The port of a second listener that answers `GET /ready` from the admin interface, for the kubelet's
    * probes. The admin interface itself listens on 127.0.0.1 only: anything that reaches it can stop Envoy or
-   * read its configuration.
-   * @default 15021
+   * read its configuration. Keep it out of 15000-15090 (Istio's proxy uses 15021 for its own health).
+   * @default 9902
    */
   readonly healthPort?: number;
 
@@ -65,6 +72,20 @@ export interface EnvoyBootstrapOptions {
    * @default EnvoyProtocol.HTTP1
    */
   readonly protocol?: EnvoyProtocol;
+
+  /**
+   * Seconds a stream may stay without activity before Envoy resets it (the HTTP connection manager's
+   * `stream_idle_timeout`); 0 turns the timeout off.
+   * @default - 0 for EnvoyProtocol.GRPC (long-lived streams), else Envoy's default (300)
+   */
+  readonly streamIdleTimeoutSeconds?: number;
+
+  /**
+   * Speak TLS to the app, verifying its certificate with this CA bundle (mounted read-only at
+   * `/etc/envoy/tls`).
+   * @default - plain text to the app on 127.0.0.1
+   */
+  readonly upstreamTlsTrust?: TlsTrust;
 }
 
 /** Options for `EnvoyConfig.fromConfigMap()`. */
@@ -80,13 +101,21 @@ export interface EnvoyConfigMapOptions {
    * @default - none declared (only the admin port)
    */
   readonly listenerPorts?: number[];
+
+  /**
+   * What the kubelet probes: a health listener of your configuration (`EnvoyHealthCheck.httpGet(port)`), or
+   * the admin interface's `/ready` when your configuration binds the admin interface to 0.0.0.0.
+   * @default EnvoyHealthCheck.adminReady()
+   */
+  readonly healthCheck?: EnvoyHealthCheck;
 }
 
 const BOOTSTRAP_KEY = 'envoy.yaml';
-const DEFAULT_LISTENER_PORT = 15001;
-const DEFAULT_HEALTH_PORT = 15021;
+/** Out of 15000-15090, which Istio's proxy reserves: the listener port of Envoy's own image. */
+const DEFAULT_LISTENER_PORT = 10000;
+const DEFAULT_HEALTH_PORT = 9902;
 const CONFIG_DIR = '/etc/envoy';
-const CONFIGMAP_KEY = /^[-._a-zA-Z0-9]+$/;
+const TLS_DIR = '/etc/envoy-tls';
 
 /**
  * Where Envoy's bootstrap comes from: your own ConfigMap, or a minimal bootstrap generated from typed
@@ -107,31 +136,40 @@ export class EnvoyConfig {
     if (healthPort === listenerPort) {
       throw new Error(`${owner}: 'healthPort' and 'listenerPort' are both ${listenerPort}; give each its own port`);
     }
-    return new EnvoyConfig(BOOTSTRAP_KEY, [listenerPort], undefined, {
+    const protocol = options.protocol ?? EnvoyProtocol.HTTP1;
+    const idle =
+      options.streamIdleTimeoutSeconds !== undefined
+        ? checkInteger(owner, 'streamIdleTimeoutSeconds', options.streamIdleTimeoutSeconds, 0, 7 * 24 * 3600)
+        : protocol === EnvoyProtocol.GRPC
+          ? 0
+          : undefined;
+    return new EnvoyConfig(BOOTSTRAP_KEY, [listenerPort], undefined, EnvoyHealthCheck.httpGet(healthPort), {
       listenerPort,
       healthPort,
       upstreamPort: options.upstreamPort,
-      protocol: options.protocol ?? EnvoyProtocol.HTTP1,
+      protocol,
+      streamIdleTimeoutSeconds: idle,
+      upstreamTlsTrust: options.upstreamTlsTrust,
     });
   }
 
   /** Your own Envoy configuration, from a key of a ConfigMap. */
   public static fromConfigMap(configMap: kplus.IConfigMap, options: EnvoyConfigMapOptions = {}): EnvoyConfig {
     const owner = `EnvoyConfig.fromConfigMap '${configMap.name}'`;
-    const key = options.key ?? BOOTSTRAP_KEY;
-    if (key.length > 253 || !CONFIGMAP_KEY.test(key) || key === '.' || key === '..') {
-      throw new Error(
-        `${owner}: 'key' must be a ConfigMap key (letters, digits, '-', '_' and '.', at most 253 characters), ` +
-          `got ${JSON.stringify(key)}`,
-      );
-    }
+    const key = checkDataKey(owner, 'key', 'ConfigMap', options.key ?? BOOTSTRAP_KEY);
     const listenerPorts = options.listenerPorts ?? [];
     listenerPorts.forEach((p) => checkPort(owner, 'listenerPorts', p));
     const duplicate = listenerPorts.find((p, i) => listenerPorts.indexOf(p) !== i);
     if (duplicate !== undefined) {
       throw new Error(`${owner}: 'listenerPorts' lists ${duplicate} twice; list each port once`);
     }
-    return new EnvoyConfig(key, [...listenerPorts], configMap, undefined);
+    return new EnvoyConfig(
+      key,
+      [...listenerPorts],
+      configMap,
+      options.healthCheck ?? EnvoyHealthCheck.adminReady(),
+      undefined,
+    );
   }
 
   private constructor(
@@ -140,7 +178,9 @@ export class EnvoyConfig {
     /** The listener ports, declared as container ports. */
     public readonly listenerPorts: number[],
     /** The user's ConfigMap, when the configuration is not generated. */
-    public readonly configMap?: kplus.IConfigMap,
+    public readonly configMap: kplus.IConfigMap | undefined,
+    /** What the kubelet probes. */
+    public readonly healthCheck: EnvoyHealthCheck,
     private readonly generated?: GeneratedBootstrap,
   ) {}
 
@@ -161,6 +201,8 @@ interface GeneratedBootstrap {
   readonly healthPort: number;
   readonly upstreamPort?: number;
   readonly protocol: EnvoyProtocol;
+  readonly streamIdleTimeoutSeconds?: number;
+  readonly upstreamTlsTrust?: TlsTrust;
 }
 
 /** Props for `EnvoySidecar`. */
@@ -174,14 +216,14 @@ export interface EnvoySidecarProps extends PodPatternProps {
 
   /**
    * The Envoy configuration.
-   * @default EnvoyConfig.bootstrap() - a generated bootstrap forwarding port 15001 to the app's port
+   * @default EnvoyConfig.bootstrap() - a generated bootstrap forwarding port 10000 to the app's port
    */
   readonly config?: EnvoyConfig;
 
   /**
    * The admin interface's port. The preStop drain calls its `/drain_listeners` on 127.0.0.1. With a generated
    * bootstrap it listens on 127.0.0.1 only and the probes reach its `/ready` through the health listener; with
-   * your own configuration the probes call its `/ready` on the pod IP.
+   * your own configuration the probes call what `EnvoyConfig.fromConfigMap(cm, { healthCheck })` names.
    * @default 9901
    */
   readonly adminPort?: number;
@@ -248,9 +290,10 @@ const DRAIN_SCRIPT = [
  * An Envoy proxy beside the app: its admin interface, listener ports and configuration, with a graceful
  * drain when the pod stops and probes on the admin `/ready`.
  *
- * With no `config`, a minimal bootstrap is generated into a ConfigMap: one listener on port 15001 forwarding
+ * With no `config`, a minimal bootstrap is generated into a ConfigMap: one listener on port 10000 forwarding
  * to the app's port on 127.0.0.1 (HTTP/1.1, HTTP/2 or gRPC), the admin interface on 127.0.0.1 only, and a
- * health listener on port 15021 that answers the probes with the admin `/ready`. Arguments are rendered one
+ * health listener on port 9902 that answers the probes with the admin `/ready`. Both defaults lie outside
+ * 15000-15090, which Istio's proxy reserves, so the sidecar can share a pod with `IstioInjection`. Arguments are rendered one
  * argv element each (`-c`, `/etc/envoy/envoy.yaml`, ...).
  *
  * @example
@@ -265,6 +308,9 @@ const DRAIN_SCRIPT = [
  * });
  */
 export class EnvoySidecar extends PodPattern {
+  /** The default image: an exact Envoy release of a supported line, built for amd64 and arm64 (see docs/images.md). */
+  public static readonly DEFAULT_IMAGE = 'envoyproxy/envoy:v1.38.2';
+
   /** The admin interface's port. */
   public readonly adminPort: number;
 
@@ -304,13 +350,15 @@ export class EnvoySidecar extends PodPattern {
       );
     }
     this.checkGracePeriod(drainSeconds);
-    // The kubelet probes the health listener of a generated bootstrap, else the admin interface.
-    const probePort = generated?.healthPort ?? this.adminPort;
-    // What the pod IP serves: the listeners, and the health listener of a generated bootstrap (whose admin
-    // interface listens on 127.0.0.1); or the listeners and the admin interface of your configuration.
-    const servedPorts = generated
-      ? [...this.listenerPorts, generated.healthPort]
-      : [this.adminPort, ...this.listenerPorts];
+    // The kubelet probes the health listener (of a generated bootstrap, or the one your configuration names),
+    // else the admin interface.
+    const probePort = config.healthCheck.port ?? this.adminPort;
+    const probePath = config.healthCheck.path;
+    // What the pod IP serves: the listeners and the health listener (a generated bootstrap's admin interface
+    // listens on 127.0.0.1); or the listeners, and the admin interface when your configuration is probed on it.
+    const servedPorts = [
+      ...new Set([...(probePort === this.adminPort ? [this.adminPort] : []), ...this.listenerPorts, probePort]),
+    ];
     const envoyPorts = [this.adminPort, ...servedPorts];
     const describePorts =
       `admin ${this.adminPort}` +
@@ -334,7 +382,7 @@ export class EnvoySidecar extends PodPattern {
             "give the app container a 'portNumber' or pass EnvoyConfig.bootstrap({ upstreamPort })",
         );
       }
-      const document = bootstrapDocument(this.adminPort, generated, upstreamPort);
+      const document = bootstrapDocument(this.adminPort, generated, upstreamPort, generated.upstreamTlsTrust?.key);
       this.configMap = new kplus.ConfigMap(this, 'Config', {
         metadata: { namespace: namespaceOf(props.workload) },
         data: { [config.key]: Yaml.stringify(document) },
@@ -348,6 +396,17 @@ export class EnvoySidecar extends PodPattern {
       containerName: this.containerName,
       volumeName: derivedName(this.containerName, 'config'),
     });
+    const mounts: HelperMount[] = [{ volume, path: CONFIG_DIR }];
+    if (generated?.upstreamTlsTrust) {
+      const trust = generated.upstreamTlsTrust._mount(
+        this,
+        this.composer,
+        owner,
+        trustVolumeName(this.containerName, 0),
+        TLS_DIR,
+      );
+      mounts.push({ volume: trust.volume, path: trust.directory, readOnly: true });
+    }
 
     if (props.receiveServiceTraffic) {
       if (this.listenerPorts.length === 0) {
@@ -371,7 +430,8 @@ export class EnvoySidecar extends PodPattern {
     this.composer.addSidecar(
       {
         name: this.containerName,
-        image: props.image ?? 'envoyproxy/envoy:v1.30-latest',
+        image: props.image ?? EnvoySidecar.DEFAULT_IMAGE,
+        imagePullPolicy: props.imagePullPolicy,
         args,
         env:
           drainSeconds > 0
@@ -381,10 +441,10 @@ export class EnvoySidecar extends PodPattern {
               }
             : undefined,
         ports: servedPorts.map((number) => ({ number })),
-        mounts: [{ volume, path: CONFIG_DIR }],
+        mounts,
         resources: props.resources ?? ENVOY_RESOURCES,
-        startupProbe: HealthCheck.httpGet('/ready', probePort),
-        readinessProbe: HealthCheck.httpGet('/ready', probePort, { periodSeconds: 5, failureThreshold: 3 }),
+        startupProbe: HealthCheck.httpGet(probePath, probePort),
+        readinessProbe: HealthCheck.httpGet(probePath, probePort, { periodSeconds: 5, failureThreshold: 3 }),
         preStopCommand: drainSeconds > 0 ? ['bash', '-c', DRAIN_SCRIPT] : undefined,
       },
       { mode: this.mode, after: props.after },
@@ -428,14 +488,15 @@ function checkEnvoyName(owner: string, prop: string, value: string | undefined):
 }
 
 /** The generated minimal bootstrap (Envoy v3 API). */
-function bootstrapDocument(adminPort: number, options: GeneratedBootstrap, upstreamPort: number) {
+function bootstrapDocument(adminPort: number, options: GeneratedBootstrap, upstreamPort: number, caKey?: string) {
   const route: any = { cluster: 'app' };
   if (options.protocol === EnvoyProtocol.GRPC) route.timeout = '0s';
+  const idle = options.streamIdleTimeoutSeconds;
   return {
     admin: { address: socket('127.0.0.1', adminPort) },
     static_resources: {
       listeners: [
-        httpListener('ingress', options.listenerPort, { prefix: '/' }, route),
+        httpListener('ingress', options.listenerPort, { prefix: '/' }, route, idle),
         // The kubelet's probes reach the pod IP, not 127.0.0.1: this listener forwards /ready (only) to the
         // admin interface.
         httpListener('health', options.healthPort, { path: '/ready' }, { cluster: 'admin' }),
@@ -443,6 +504,17 @@ function bootstrapDocument(adminPort: number, options: GeneratedBootstrap, upstr
       clusters: [
         {
           ...staticCluster('app', upstreamPort),
+          ...(caKey !== undefined
+            ? {
+                transport_socket: {
+                  name: 'envoy.transport_sockets.tls',
+                  typed_config: {
+                    '@type': 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext',
+                    common_tls_context: { validation_context: { trusted_ca: { filename: `${TLS_DIR}/${caKey}` } } },
+                  },
+                },
+              }
+            : {}),
           ...(options.protocol !== EnvoyProtocol.HTTP1
             ? {
                 typed_extension_protocol_options: {
@@ -465,7 +537,7 @@ function socket(address: string, port: number) {
 }
 
 /** A listener on 0.0.0.0 whose HTTP connection manager routes the matching requests to one cluster. */
-function httpListener(name: string, port: number, match: any, route: any) {
+function httpListener(name: string, port: number, match: any, route: any, streamIdleTimeoutSeconds?: number) {
   return {
     name,
     address: socket('0.0.0.0', port),
@@ -479,6 +551,9 @@ function httpListener(name: string, port: number, match: any, route: any) {
                 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
               stat_prefix: `${name}_http`,
               codec_type: 'AUTO',
+              ...(streamIdleTimeoutSeconds !== undefined
+                ? { stream_idle_timeout: `${streamIdleTimeoutSeconds}s` }
+                : {}),
               route_config: {
                 name,
                 virtual_hosts: [{ name, domains: ['*'], routes: [{ match, route }] }],

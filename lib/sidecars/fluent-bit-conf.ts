@@ -9,6 +9,7 @@
  * accepts.
  */
 import * as kplus from 'cdk8s-plus-28';
+import { TlsTrust } from '../core/tls-trust';
 
 /** One `[SECTION]` of a classic Fluent Bit configuration file. */
 export interface ConfSection {
@@ -115,6 +116,8 @@ export interface SecretEnv {
 export interface BoundFluentBitConfig {
   readonly configMap: kplus.IConfigMap;
   readonly env: SecretEnv[];
+  /** The CA bundles the outputs verify with, mounted at `<tlsMountPath>/<n>` in this order. */
+  readonly trusts: TlsTrust[];
   readonly volumeName: string;
 }
 
@@ -127,4 +130,8 @@ export interface FluentBitConfigContext {
   readonly logMountPath: string;
   readonly configMountPath: string;
   readonly stateMountPath: string;
+  /** The size of the state volume, in MiB: the file buffers must fit in it. */
+  readonly stateSizeLimitMiB: number;
+  /** Where CA bundles are mounted, one directory each. */
+  readonly tlsMountPath: string;
 }

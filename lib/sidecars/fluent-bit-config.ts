@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { TlsTrust } from '../core/tls-trust';
 import { Construct } from 'constructs';
 import { userConfigVolumeName } from '../core/config-volume';
 import { checkDnsLabel, checkInteger, checkPort, checkRelativePath, derivedName } from '../core/names';
@@ -18,6 +19,7 @@ import {
   TAG,
   TAG_WHAT,
 } from './fluent-bit-conf';
+import { FluentBitHealth } from './fluent-bit-health';
 import { FluentBitOutput } from './fluent-bit-output';
 import { checkObjectName } from '../core/workload-checks';
 
@@ -240,10 +242,28 @@ export interface FluentBitServiceOptions {
   readonly logLevel?: FluentBitLogLevel;
 
   /**
-   * The port of the HTTP server that serves metrics and the health endpoint `/api/v1/health`.
+   * The port of the HTTP server that serves metrics, `/api/v1/uptime` (which the probes call) and the health
+   * endpoint `/api/v1/health` (for monitoring: the probes do not call it).
    * @default 2020
    */
   readonly httpPort?: number;
+
+  /**
+   * How much of the sidecar's state volume the outputs may fill with records they could not deliver yet, in
+   * MiB, shared evenly by the outputs (`storage.total_limit_size`). Records are buffered on that volume
+   * (`storage.type filesystem`), so a restart of Fluent Bit does not lose them; when an output's share is
+   * full, its oldest records are dropped. Must leave 16 MiB of the state volume free
+   * (`FluentBitSidecar.stateSizeLimitMiB`, default 256).
+   * @default 200
+   */
+  readonly bufferSizeLimitMiB?: number;
+
+  /**
+   * How many times a chunk that failed is retried before it is dropped (`Retry_Limit`). Retries back off up
+   * to a minute apart (`scheduler.cap 60`).
+   * @default - no limit (`no_limits`): records wait on the state volume for the backend to come back
+   */
+  readonly retryLimit?: number;
 
   /**
    * Output errors within `healthPeriodSeconds` above which the health endpoint reports failure.
@@ -279,23 +299,18 @@ export interface FluentBitGeneratedConfigOptions extends FluentBitServiceOptions
 /** Options for `FluentBitConfig.fromConfigMap()`. */
 export interface FluentBitConfigMapOptions {
   /**
+   * What your configuration serves for the probes: `FluentBitHealth.httpServer(port)` when it sets
+   * `HTTP_Server On` (and `HTTP_Listen 0.0.0.0`), else `FluentBitHealth.none()`. There is no default: the
+   * image's own configuration has the HTTP server off, and probes on a server that is not there would keep
+   * the pod from starting.
+   */
+  readonly health: FluentBitHealth;
+
+  /**
    * The key of the main configuration file in the ConfigMap.
    * @default 'fluent-bit.conf' (the image's default)
    */
   readonly configFile?: string;
-
-  /**
-   * The HTTP port your configuration sets (`HTTP_Port`), used by the probes.
-   * @default 2020
-   */
-  readonly httpPort?: number;
-
-  /**
-   * Your configuration turns on `HTTP_Server` and `Health_Check`: the sidecar gets startup and liveness
-   * probes on `/api/v1/health`. Set to `false` if it does not, or the probes would fail.
-   * @default true
-   */
-  readonly healthCheck?: boolean;
 
   /**
    * The `Grace` your configuration sets, checked against the pod's `terminationGracePeriodSeconds`.
@@ -334,6 +349,17 @@ export class FluentBitConfig {
     const errors = checkInteger(OWNER, 'healthErrorsCount', options.healthErrorsCount ?? 5, 1, 100000);
     const retries = checkInteger(OWNER, 'healthRetryFailureCount', options.healthRetryFailureCount ?? 5, 1, 100000);
     const period = checkInteger(OWNER, 'healthPeriodSeconds', options.healthPeriodSeconds ?? 60, 1, 86400);
+    const bufferSize = checkInteger(OWNER, 'bufferSizeLimitMiB', options.bufferSizeLimitMiB ?? 200, 1, 1024 * 1024);
+    if (bufferSize < options.outputs.length) {
+      throw new Error(
+        `${OWNER}: 'bufferSizeLimitMiB' (${bufferSize}) must give each of the ${options.outputs.length} outputs at ` +
+          'least 1 MiB; raise it',
+      );
+    }
+    const retryLimit =
+      options.retryLimit === undefined
+        ? 'no_limits'
+        : String(checkInteger(OWNER, 'retryLimit', options.retryLimit, 1, 1000000));
     (options.inputs ?? []).forEach((input, i) => checkInput(input, i));
     const parsers = parsersOf(options.inputs ?? []);
     const service: Array<[string, string]> = [
@@ -348,9 +374,14 @@ export class FluentBitConfig {
       ['HC_Errors_Count', String(errors)],
       ['HC_Retry_Failure_Count', String(retries)],
       ['HC_Period', String(period)],
+      // retries back off exponentially from 5 s to at most a minute, so delivery resumes soon after an outage
+      ['scheduler.base', '5'],
+      ['scheduler.cap', '60'],
     ];
-    return new FluentBitConfig(port, grace, true, 'fluent-bit.conf', undefined, {
+    return new FluentBitConfig(FluentBitHealth.httpServer(port), grace, 'fluent-bit.conf', undefined, {
       service,
+      bufferSizeLimitMiB: bufferSize,
+      retryLimit,
       inputs: options.inputs,
       outputs: [...options.outputs],
       parsers,
@@ -359,32 +390,37 @@ export class FluentBitConfig {
 
   /**
    * Uses a ConfigMap of your own, mounted where the image reads its configuration (`/fluent-bit/etc`).
-   * Declare what it sets that the sidecar relies on (HTTP port, health check, grace) in `options`.
+   * Declare what it sets that the sidecar relies on (what it serves for the probes, its grace) in `options`.
    */
-  public static fromConfigMap(configMap: kplus.IConfigMap, options: FluentBitConfigMapOptions = {}): FluentBitConfig {
+  public static fromConfigMap(configMap: kplus.IConfigMap, options: FluentBitConfigMapOptions): FluentBitConfig {
     const owner = 'FluentBitConfig.fromConfigMap';
-    const port = checkPort(owner, 'httpPort', options.httpPort ?? 2020);
+    if (!(options?.health instanceof FluentBitHealth)) {
+      throw new Error(
+        `${owner}: 'health' must say what your configuration serves for the probes: ` +
+          'FluentBitHealth.httpServer(port) when it sets HTTP_Server On, else FluentBitHealth.none()',
+      );
+    }
     const grace = checkInteger(owner, 'graceSeconds', options.graceSeconds ?? 5, 1, 3600);
     const file = checkRelativePath(owner, 'configFile', options.configFile ?? 'fluent-bit.conf');
     if (options.volumeName !== undefined) checkDnsLabel(owner, 'volumeName', options.volumeName);
-    return new FluentBitConfig(port, grace, options.healthCheck ?? true, file, {
+    return new FluentBitConfig(options.health, grace, file, {
       configMap,
       volumeName: options.volumeName,
     });
   }
 
   private constructor(
-    /** The port of Fluent Bit's HTTP server (metrics and health). */
-    public readonly httpPort: number,
+    /** What the configuration serves for the probes. */
+    public readonly health: FluentBitHealth,
     /** Seconds Fluent Bit keeps flushing after SIGTERM. */
     public readonly graceSeconds: number,
-    /** Whether the health endpoint `/api/v1/health` is on (the sidecar is probed on it). */
-    public readonly healthCheck: boolean,
     /** The main configuration file's key in the ConfigMap. */
     public readonly configFile: string,
     private readonly user?: { configMap: kplus.IConfigMap; volumeName?: string },
     private readonly generated?: {
       service: Array<[string, string]>;
+      bufferSizeLimitMiB: number;
+      retryLimit: string;
       inputs?: FluentBitTailInput[];
       outputs: FluentBitOutput[];
       parsers: FluentBitParser[];
@@ -400,10 +436,19 @@ export class FluentBitConfig {
       return {
         configMap: this.user.configMap,
         env: [],
+        trusts: [],
         volumeName: this.user.volumeName ?? userConfigVolumeName(this.user.configMap, context.containerName),
       };
     }
     const generated = this.generated!;
+    if (generated.bufferSizeLimitMiB + 16 > context.stateSizeLimitMiB) {
+      throw new Error(
+        `${context.owner}: the outputs may buffer ${generated.bufferSizeLimitMiB} MiB ('bufferSizeLimitMiB') but ` +
+          `the state volume holds ${context.stateSizeLimitMiB} MiB ('stateSizeLimitMiB'), which must be at least ` +
+          `16 MiB more (a full emptyDir evicts the pod); raise 'stateSizeLimitMiB' to ` +
+          `${generated.bufferSizeLimitMiB + 16} or lower 'bufferSizeLimitMiB'`,
+      );
+    }
     const inputs = generated.inputs ?? [{ paths: [`${context.logMountPath}/*.log`] }];
     inputs.forEach((input, i) => checkInputPaths(context, input, i));
     const sections: ConfSection[] = [
@@ -411,6 +456,10 @@ export class FluentBitConfig {
         name: 'SERVICE',
         entries: [
           ...generated.service,
+          // records wait on the state volume, not in memory only, so a restart of Fluent Bit does not lose them
+          ['storage.path', `${context.stateMountPath}/buffer`],
+          ['storage.sync', 'normal'],
+          ['storage.backlog.mem_limit', '5M'],
           ...(generated.parsers.length > 0
             ? [['Parsers_File', `${context.configMountPath}/parsers.conf`] as [string, string]]
             : []),
@@ -419,9 +468,23 @@ export class FluentBitConfig {
     ];
     inputs.forEach((input, i) => sections.push(renderInput(input, i, context)));
     const env: SecretEnv[] = [];
+    const trusts: TlsTrust[] = [];
+    const share = Math.floor(generated.bufferSizeLimitMiB / generated.outputs.length);
     generated.outputs.forEach((output, i) => {
-      const rendered = output._render(`FLB_OUTPUT_${i + 1}_`);
-      sections.push({ name: 'OUTPUT', entries: rendered.entries });
+      let caFile: string | undefined;
+      if (output.tlsTrust) {
+        caFile = `${context.tlsMountPath}/${trusts.length + 1}/${output.tlsTrust.key}`;
+        trusts.push(output.tlsTrust);
+      }
+      const rendered = output._render(`FLB_OUTPUT_${i + 1}_`, caFile);
+      sections.push({
+        name: 'OUTPUT',
+        entries: [
+          ...rendered.entries,
+          ['Retry_Limit', generated.retryLimit],
+          ['storage.total_limit_size', `${share}M`],
+        ],
+      });
       env.push(...rendered.env);
     });
     const data: { [key: string]: string } = { 'fluent-bit.conf': renderConf(sections) };
@@ -430,7 +493,7 @@ export class FluentBitConfig {
     }
     const configMap = new kplus.ConfigMap(scope, 'Config', { metadata: { namespace: context.namespace }, data });
     checkObjectName(context.owner, ApiObject.of(configMap));
-    return { configMap, env, volumeName: derivedName(context.containerName, 'config') };
+    return { configMap, env, trusts, volumeName: derivedName(context.containerName, 'config') };
   }
 }
 
@@ -509,6 +572,7 @@ function renderInput(input: FluentBitTailInput, i: number, context: FluentBitCon
     ['DB', `${context.stateMountPath}/tail-${i + 1}.db`],
     ['DB.locking', 'true'],
     ['Read_from_Head', onOff(input.readFromHead ?? true)],
+    ['storage.type', 'filesystem'],
     ['Mem_Buf_Limit', `${input.memBufLimitMiB ?? 5}MB`],
     ['Skip_Long_Lines', onOff(input.skipLongLines ?? true)],
     ['Refresh_Interval', String(input.refreshIntervalSeconds ?? 10)],

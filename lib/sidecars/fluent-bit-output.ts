@@ -1,5 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { checkAbsolutePath, checkHost, checkPort } from '../core/names';
+import { TlsTrust } from '../core/tls-trust';
 import { checkConfToken, MATCH, MATCH_WHAT, onOff, SecretEnv } from './fluent-bit-conf';
 
 /** Options every Fluent Bit output shares. */
@@ -33,6 +34,13 @@ export interface FluentBitNetworkOutputOptions extends FluentBitOutputOptions {
    * @default true
    */
   readonly tlsVerify?: boolean;
+
+  /**
+   * The CA bundle that signed the server's certificate (`tls.ca_file`), for a server whose certificate no
+   * public CA signed, such as Elasticsearch 8 with its own CA. Needs `tls: true`; verification stays on.
+   * @default - the image's system trust store
+   */
+  readonly tlsTrust?: TlsTrust;
 }
 
 /** Options of outputs that speak HTTP and accept basic authentication. */
@@ -215,7 +223,7 @@ export class FluentBitOutput {
       entries.push(['Path', checkAbsolutePath(owner, 'pathPrefix', options.pathPrefix)]);
     }
     const secrets = basicAuth(owner, options, entries);
-    return new FluentBitOutput('es', match(owner, options), entries, secrets);
+    return new FluentBitOutput('es', match(owner, options), entries, secrets, options.tlsTrust);
   }
 
   /**
@@ -255,7 +263,7 @@ export class FluentBitOutput {
       }
       secrets.push({ key: 'Bearer_Token', suffix: 'BEARER_TOKEN', value: options.bearerToken });
     }
-    return new FluentBitOutput('loki', match(owner, options), entries, secrets);
+    return new FluentBitOutput('loki', match(owner, options), entries, secrets, options.tlsTrust);
   }
 
   /**
@@ -280,7 +288,7 @@ export class FluentBitOutput {
       entries.push(['Self_Hostname', checkHost(owner, 'selfHostname', options.selfHostname)]);
     }
     if (options.requireAckResponse) entries.push(['Require_ack_response', 'True']);
-    return new FluentBitOutput('forward', match(owner, options), entries, secrets);
+    return new FluentBitOutput('forward', match(owner, options), entries, secrets, options.tlsTrust);
   }
 
   /**
@@ -300,16 +308,20 @@ export class FluentBitOutput {
     public readonly match: string,
     private readonly entries: Array<[string, string]>,
     private readonly secrets: SecretField[],
+    /** The CA bundle this output verifies its server with, if any. */
+    public readonly tlsTrust?: TlsTrust,
   ) {}
 
   /**
    * The `[OUTPUT]` entries, with each credential as `${VAR}` and the env var that carries it.
    * @param envPrefix prefix of the env var names, unique per output (such as 'FLB_OUTPUT_1_')
+   * @param caFile where the sidecar mounts `tlsTrust`'s bundle
    * @internal
    */
-  public _render(envPrefix: string): { entries: Array<[string, string]>; env: SecretEnv[] } {
+  public _render(envPrefix: string, caFile?: string): { entries: Array<[string, string]>; env: SecretEnv[] } {
     const env: SecretEnv[] = [];
     const entries: Array<[string, string]> = [['Name', this.plugin], ['Match', this.match], ...this.entries];
+    if (caFile !== undefined) entries.push(['tls.ca_file', caFile]);
     for (const secret of this.secrets) {
       const name = `${envPrefix}${secret.suffix}`;
       env.push({ name, value: kplus.EnvValue.fromSecretValue(secret.value), secret: secret.value.secret });
@@ -331,8 +343,13 @@ function network(owner: string, options: FluentBitNetworkOutputOptions, defaultP
     ['Port', String(port)],
   ];
   const tls = options.tls ?? false;
-  if (options.tlsVerify !== undefined && !tls) {
-    throw new Error(`${owner}: 'tlsVerify' needs 'tls: true'; without TLS there is no certificate to verify`);
+  for (const prop of ['tlsVerify', 'tlsTrust'] as const) {
+    if (options[prop] !== undefined && !tls) {
+      throw new Error(`${owner}: '${prop}' needs 'tls: true'; without TLS there is no certificate to verify`);
+    }
+  }
+  if (options.tlsTrust !== undefined && options.tlsVerify === false) {
+    throw new Error(`${owner}: 'tlsTrust' is a CA to verify the server with, but 'tlsVerify' is false; drop one`);
   }
   entries.push(['tls', onOff(tls)]);
   if (tls) entries.push(['tls.verify', onOff(options.tlsVerify ?? true)]);

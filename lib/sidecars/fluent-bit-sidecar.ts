@@ -2,18 +2,23 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { configMapVolume } from '../core/config-volume';
 import { HealthCheck } from '../core/health-check';
-import { checkSameNamespace, namespaceOf } from '../core/namespace';
-import { checkAbsolutePath, checkEnvName, checkInteger, derivedName } from '../core/names';
+import { namespaceOf } from '../core/namespace';
+import { checkAbsolutePath, checkInteger, derivedName } from '../core/names';
 import { Sidecar } from '../core/pod-parts';
 import { PodPattern, SidecarPatternProps } from '../core/pod-pattern';
+import { reference } from '../core/references';
 import { mib } from '../core/render';
-import { SharedVolume } from '../core/shared-volume';
+import { HelperMount, SharedVolume } from '../core/shared-volume';
+import { trustVolumeName } from '../core/tls-trust';
 import { FluentBitConfig } from './fluent-bit-config';
+import { mergeUserEnv, mountLogsIntoApp } from './log-shipper';
 
 /** Where the image reads its configuration (`fluent-bit -c /fluent-bit/etc/fluent-bit.conf`). */
 const CONFIG_MOUNT_PATH = '/fluent-bit/etc';
-/** The sidecar's own writable volume: tail position databases. */
+/** The sidecar's own writable volume: tail position databases and the file buffers of the outputs. */
 const STATE_MOUNT_PATH = '/fluent-bit/state';
+/** Where the outputs' CA bundles are mounted, one directory each. */
+const TLS_MOUNT_PATH = '/fluent-bit/tls';
 
 /** Props for `FluentBitSidecar`. */
 export interface FluentBitSidecarProps extends SidecarPatternProps {
@@ -50,10 +55,19 @@ export interface FluentBitSidecarProps extends SidecarPatternProps {
   readonly runAsUser?: number;
 
   /**
-   * Size limit of the sidecar's own state volume (tail position databases), in MiB.
-   * @default 32
+   * Size limit of the sidecar's own state volume, in MiB: tail position databases and the records the outputs
+   * could not deliver yet (a generated configuration's `bufferSizeLimitMiB`, which must leave 16 MiB free).
+   * @default 256
    */
   readonly stateSizeLimitMiB?: number;
+
+  /**
+   * Seconds the app takes to shut down after SIGTERM. A native sidecar is stopped only after the app has
+   * exited, within the same `terminationGracePeriodSeconds`, so Fluent Bit's Grace must fit in what the app
+   * leaves of it (checked at synth). A classic sidecar stops at the same time as the app.
+   * @default 0 - the app exits at once on SIGTERM
+   */
+  readonly appShutdownSeconds?: number;
 }
 
 /**
@@ -78,6 +92,12 @@ export interface FluentBitSidecarProps extends SidecarPatternProps {
  * });
  */
 export class FluentBitSidecar extends PodPattern {
+  /**
+   * The default image: an exact Fluent Bit release of a maintained line, built for amd64, arm64 and arm/v7
+   * (see docs/images.md).
+   */
+  public static readonly DEFAULT_IMAGE = 'fluent/fluent-bit:5.0.3';
+
   /** The ConfigMap the sidecar reads its configuration from (generated or yours). */
   public readonly configMap: kplus.IConfigMap;
 
@@ -106,7 +126,8 @@ export class FluentBitSidecar extends PodPattern {
           `${JSON.stringify(this.logMountPath)}`,
       );
     }
-    const stateSize = checkInteger(owner, 'stateSizeLimitMiB', props.stateSizeLimitMiB ?? 32, 1, 1024);
+    const stateSize = checkInteger(owner, 'stateSizeLimitMiB', props.stateSizeLimitMiB ?? 256, 1, 1024 * 1024);
+    const appShutdown = checkInteger(owner, 'appShutdownSeconds', props.appShutdownSeconds ?? 0, 0, 86400);
     const runAsUser = checkInteger(owner, 'runAsUser', props.runAsUser ?? 65534, 0, 2147483647);
 
     const bound = props.config._bind(this, {
@@ -116,23 +137,17 @@ export class FluentBitSidecar extends PodPattern {
       logMountPath: this.logMountPath,
       configMountPath: CONFIG_MOUNT_PATH,
       stateMountPath: STATE_MOUNT_PATH,
+      stateSizeLimitMiB: stateSize,
+      tlsMountPath: TLS_MOUNT_PATH,
     });
     this.configMap = bound.configMap;
 
-    const env: { [name: string]: kplus.EnvValue } = {};
+    const credentials: { [name: string]: kplus.EnvValue } = {};
     for (const e of bound.env) {
-      checkSameNamespace(owner, props.workload, e.secret);
-      env[e.name] = e.value;
+      reference(owner, this.composer, e.secret);
+      credentials[e.name] = e.value;
     }
-    for (const [name, value] of Object.entries(props.env ?? {})) {
-      checkEnvName(owner, 'env', name);
-      if (env[name] !== undefined) {
-        throw new Error(
-          `${owner}: 'env' must not set ${name}, which carries an output's credential; choose another name`,
-        );
-      }
-      env[name] = value;
-    }
+    const env = mergeUserEnv(owner, credentials, props.env, "carries an output's credential; choose another name");
 
     const configVolume = configMapVolume(this, this.composer, this.configMap, {
       owner,
@@ -142,24 +157,36 @@ export class FluentBitSidecar extends PodPattern {
     const stateVolume = SharedVolume.emptyDir(this, derivedName(this.containerName, 'state'), {
       sizeLimitMiB: stateSize,
     });
+    const trustMounts: HelperMount[] = bound.trusts.map((trust, i) => {
+      const mounted = trust._mount(
+        this,
+        this.composer,
+        owner,
+        trustVolumeName(this.containerName, i),
+        `${TLS_MOUNT_PATH}/${i + 1}`,
+      );
+      return { volume: mounted.volume, path: mounted.directory, readOnly: true };
+    });
     const config = props.config;
+    const httpPort = config.health.port;
+    // /api/v1/uptime answers while Fluent Bit runs; output errors (a backend outage) never fail it
     const health = (options: { periodSeconds: number; failureThreshold: number; timeoutSeconds: number }) =>
-      config.healthCheck ? HealthCheck.httpGet('/api/v1/health', config.httpPort, options) : undefined;
+      httpPort !== undefined ? HealthCheck.httpGet('/api/v1/uptime', httpPort, options) : undefined;
 
     this.sidecar = this.composer.addSidecar(
       {
         name: this.containerName,
-        image: props.image ?? 'fluent/fluent-bit:3.0',
-        command:
-          config.configFile === 'fluent-bit.conf'
-            ? undefined
-            : ['/fluent-bit/bin/fluent-bit', '-c', `${CONFIG_MOUNT_PATH}/${config.configFile}`],
+        image: props.image ?? FluentBitSidecar.DEFAULT_IMAGE,
+        imagePullPolicy: props.imagePullPolicy,
+        // the image's ENTRYPOINT and CMD both name the binary: give the whole command line
+        command: ['/fluent-bit/bin/fluent-bit', '-c', `${CONFIG_MOUNT_PATH}/${config.configFile}`],
         env: Object.keys(env).length > 0 ? env : undefined,
-        ports: [{ number: config.httpPort }],
+        ports: httpPort !== undefined ? [{ number: httpPort }] : undefined,
         mounts: [
           { volume: props.logVolume, path: this.logMountPath, readOnly: true },
           { volume: configVolume, path: CONFIG_MOUNT_PATH, readOnly: true },
           { volume: stateVolume, path: STATE_MOUNT_PATH, readOnly: false },
+          ...trustMounts,
         ],
         resources: props.resources ?? {
           cpu: { request: kplus.Cpu.millis(50), limit: kplus.Cpu.millis(200) },
@@ -168,28 +195,29 @@ export class FluentBitSidecar extends PodPattern {
         runAsUser,
         readOnlyRootFilesystem: true,
         // Startup: up to a minute for the first answer. Liveness: three failed checks in a row, ten seconds
-        // apart, restart Fluent Bit (the health endpoint fails once outputs keep erroring, see HC_* keys).
+        // apart, restart Fluent Bit: only when it no longer answers at all.
         startupProbe: health({ periodSeconds: 2, failureThreshold: 30, timeoutSeconds: 1 }),
         livenessProbe: health({ periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 2 }),
       },
       { mode: props.mode, after: props.after },
     );
 
-    if (props.appMountPath !== undefined) {
-      const appPath = checkAbsolutePath(owner, 'appMountPath', props.appMountPath);
-      this.composer.mountIntoApp(props.logVolume, appPath, { readOnly: false });
-    }
+    mountLogsIntoApp(owner, this.composer, props.logVolume, props.appMountPath);
 
     const grace = config.graceSeconds;
     const workload = props.workload;
+    const sidecar = this.sidecar;
     this.node.addValidation({
       validate: () => {
         const period = workload.terminationGracePeriod?.toSeconds() ?? 30;
-        if (grace < period) return [];
+        // a native sidecar is stopped after the app has exited, from the same grace period
+        const spent = this.composer.isNative(sidecar) ? appShutdown : 0;
+        if (grace + spent < period) return [];
+        const budget = spent > 0 ? `what the app's shutdown ('appShutdownSeconds', ${spent} s) leaves of ` : '';
         return [
-          `${owner}: Fluent Bit's Grace (${grace} s) must be shorter than the pod's terminationGracePeriodSeconds ` +
-            `(${period} s), or the kubelet kills it before it has flushed; lower 'graceSeconds' or raise the ` +
-            "workload's 'terminationGracePeriod'",
+          `${owner}: Fluent Bit's Grace (${grace} s) must be shorter than ${budget}the pod's ` +
+            `terminationGracePeriodSeconds (${period} s), or the kubelet kills it before it has flushed; lower ` +
+            "'graceSeconds' or raise the workload's 'terminationGracePeriod'",
         ];
       },
     });

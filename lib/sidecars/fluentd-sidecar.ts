@@ -1,11 +1,9 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { configMapVolume, userConfigVolumeName } from '../core/config-volume';
-import { checkSameNamespace } from '../core/namespace';
 import {
   checkAbsolutePath,
   checkDnsLabel,
-  checkEnvName,
   checkHost,
   checkInteger,
   checkPort,
@@ -13,15 +11,27 @@ import {
   derivedName,
 } from '../core/names';
 import { Sidecar, SidecarMode } from '../core/pod-parts';
-import { PodPattern, SidecarPatternProps } from '../core/pod-pattern';
+import { PodPattern, PodPatternProps } from '../core/pod-pattern';
+import { referenceSecretValue } from '../core/references';
 import { mib } from '../core/render';
-import { SharedVolume } from '../core/shared-volume';
+import { HelperMount, SharedVolume } from '../core/shared-volume';
+import { TlsTrust, trustVolumeName } from '../core/tls-trust';
+import { mergeUserEnv, mountLogsIntoApp } from './log-shipper';
 
 /** Where the image reads its configuration (`fluentd -c /fluentd/etc/$FLUENTD_CONF`). */
 const CONFIG_MOUNT_PATH = '/fluentd/etc';
+/** Where the Elasticsearch CA bundle is mounted. */
+const TLS_MOUNT_PATH = '/fluentd/tls';
 
 /** Props for `FluentdSidecar`. */
-export interface FluentdSidecarProps extends SidecarPatternProps {
+export interface FluentdSidecarProps extends PodPatternProps {
+  /**
+   * Native or classic rendering. Fluentd sidecars are classic by default, as they are usually run; in a Job
+   * or CronJob pass `SidecarMode.AUTO` (native on Kubernetes 1.29+) or `SidecarMode.NATIVE`.
+   * @default SidecarMode.CLASSIC
+   */
+  readonly mode?: SidecarMode;
+
   /** The volume the app writes its log files to. The sidecar mounts it read-only. */
   readonly logVolume: SharedVolume;
 
@@ -90,6 +100,16 @@ export interface FluentdSidecarProps extends SidecarPatternProps {
   readonly elasticsearchTls?: boolean;
 
   /**
+   * The CA bundle that signed Elasticsearch's certificate (Elasticsearch 8 makes its own CA by default). It
+   * is mounted read-only at `/fluentd/tls` and its path passed as `FLUENT_ELASTICSEARCH_CA_FILE`, with
+   * `FLUENT_ELASTICSEARCH_SSL_VERIFY=true`: read them in your configuration's elasticsearch `<match>` with
+   * `ca_file "#{ENV['FLUENT_ELASTICSEARCH_CA_FILE']}"` and `ssl_verify "#{ENV['FLUENT_ELASTICSEARCH_SSL_VERIFY']}"`.
+   * Needs `elasticsearchTls`.
+   * @default - the image's system trust store
+   */
+  readonly elasticsearchTlsTrust?: TlsTrust;
+
+  /**
    * The Elasticsearch user (`FLUENT_ELASTICSEARCH_USER`). Needs `elasticsearchPassword`.
    * @default - no authentication
    */
@@ -143,6 +163,12 @@ export interface FluentdSidecarProps extends SidecarPatternProps {
  * });
  */
 export class FluentdSidecar extends PodPattern {
+  /**
+   * The default image: Fluentd 1.19.3 with the Elasticsearch 8 plugins, build 1.1 of the maintained 1.19
+   * line, a multi-arch (amd64, arm64) tag (see docs/images.md).
+   */
+  public static readonly DEFAULT_IMAGE = 'fluent/fluentd-kubernetes-daemonset:v1.19.3-debian-elasticsearch8-1.1';
+
   /** The sidecar as added to the pod. */
   public readonly sidecar: Sidecar;
 
@@ -192,8 +218,19 @@ export class FluentdSidecar extends PodPattern {
         String(checkPort(owner, 'elasticsearchPort', props.elasticsearchPort ?? 9200)),
       );
       if (props.elasticsearchTls) env.FLUENT_ELASTICSEARCH_SCHEME = kplus.EnvValue.fromValue('https');
+      if (props.elasticsearchTlsTrust !== undefined && !props.elasticsearchTls) {
+        throw new Error(
+          `${owner}: 'elasticsearchTlsTrust' needs 'elasticsearchTls: true'; without TLS there is no certificate to verify`,
+        );
+      }
     } else {
-      for (const prop of ['elasticsearchPort', 'elasticsearchTls', 'elasticsearchUser', 'elasticsearchPassword']) {
+      for (const prop of [
+        'elasticsearchPort',
+        'elasticsearchTls',
+        'elasticsearchTlsTrust',
+        'elasticsearchUser',
+        'elasticsearchPassword',
+      ]) {
         if ((props as any)[prop] !== undefined) {
           throw new Error(`${owner}: '${prop}' needs 'elasticsearchHost'; give the host too, or drop '${prop}'`);
         }
@@ -209,24 +246,27 @@ export class FluentdSidecar extends PodPattern {
             `${JSON.stringify(props.elasticsearchUser)}`,
         );
       }
-      checkSameNamespace(owner, props.workload, props.elasticsearchPassword.secret);
+      referenceSecretValue(owner, this.composer, 'elasticsearchPassword', props.elasticsearchPassword);
       env.FLUENT_ELASTICSEARCH_USER = kplus.EnvValue.fromValue(props.elasticsearchUser);
       env.FLUENT_ELASTICSEARCH_PASSWORD = kplus.EnvValue.fromSecretValue(props.elasticsearchPassword);
     }
     // The image's stock systemd source reads the node's journal, which a sidecar has no access to.
     env.FLUENTD_SYSTEMD_CONF = kplus.EnvValue.fromValue('disable');
-    // The entrypoint of the image's elasticsearch/elasticsearch7 flavours deletes lines from the configuration
-    // with `sed -i` when no ES user or password is set, under `set -e`; on a ConfigMap (read-only) that
-    // fails and the container exits. Turn that off, whatever flavour the image is.
-    env.FLUENT_ELASTICSEARCH_SED_DISABLE = kplus.EnvValue.fromValue('true');
     if (configFile !== 'fluent.conf') env.FLUENTD_CONF = kplus.EnvValue.fromValue(configFile);
-    for (const [name, value] of Object.entries(props.env ?? {})) {
-      checkEnvName(owner, 'env', name);
-      if (env[name] !== undefined) {
-        throw new Error(`${owner}: 'env' must not set ${name}, which the sidecar sets from its props; use the prop`);
-      }
-      env[name] = value;
+    const trustMounts: HelperMount[] = [];
+    if (props.elasticsearchTlsTrust !== undefined) {
+      const mounted = props.elasticsearchTlsTrust._mount(
+        this,
+        this.composer,
+        owner,
+        trustVolumeName(this.containerName, 0),
+        TLS_MOUNT_PATH,
+      );
+      trustMounts.push({ volume: mounted.volume, path: mounted.directory, readOnly: true });
+      env.FLUENT_ELASTICSEARCH_CA_FILE = kplus.EnvValue.fromValue(mounted.file);
+      env.FLUENT_ELASTICSEARCH_SSL_VERIFY = kplus.EnvValue.fromValue('true');
     }
+    const allEnv = mergeUserEnv(owner, env, props.env, 'the sidecar sets from its props; use the prop');
 
     if (props.configVolumeName !== undefined) checkDnsLabel(owner, 'configVolumeName', props.configVolumeName);
     const configVolume = configMapVolume(this, this.composer, props.configMap, {
@@ -241,12 +281,14 @@ export class FluentdSidecar extends PodPattern {
     this.sidecar = this.composer.addSidecar(
       {
         name: this.containerName,
-        image: props.image ?? 'fluent/fluentd-kubernetes-daemonset:v1.16-debian-elasticsearch8-1',
-        env,
+        image: props.image ?? FluentdSidecar.DEFAULT_IMAGE,
+        imagePullPolicy: props.imagePullPolicy,
+        env: allEnv,
         mounts: [
           { volume: props.logVolume, path: this.logMountPath, readOnly: true },
           { volume: configVolume, path: CONFIG_MOUNT_PATH, readOnly: true },
           { volume: stateVolume, path: this.stateMountPath, readOnly: false },
+          ...trustMounts,
         ],
         resources: props.resources ?? {
           cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(500) },
@@ -258,9 +300,6 @@ export class FluentdSidecar extends PodPattern {
       { mode: props.mode ?? SidecarMode.CLASSIC, after: props.after },
     );
 
-    if (props.appMountPath !== undefined) {
-      const appPath = checkAbsolutePath(owner, 'appMountPath', props.appMountPath);
-      this.composer.mountIntoApp(props.logVolume, appPath, { readOnly: false });
-    }
+    mountLogsIntoApp(owner, this.composer, props.logVolume, props.appMountPath);
   }
 }

@@ -1,7 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
+import { checkPort } from '../core/names';
 import { PodComposer } from '../core/pod-composer';
+import { InitStep } from '../core/pod-parts';
 import { memoryQuantity } from '../core/render';
 
 /** The pod label that opts a pod in or out of Istio's sidecar injection. */
@@ -15,7 +17,12 @@ const NATIVE_ANNOTATION = 'sidecar.istio.io/nativeSidecar';
 /** The pod annotation holding per-pod ProxyConfig overrides. */
 const PROXY_CONFIG_ANNOTATION = 'proxy.istio.io/config';
 
+/** The pod annotations that keep outbound traffic to some ports or address ranges away from the proxy. */
+const EXCLUDE_PORTS_ANNOTATION = 'traffic.sidecar.istio.io/excludeOutboundPorts';
+const EXCLUDE_RANGES_ANNOTATION = 'traffic.sidecar.istio.io/excludeOutboundIPRanges';
+
 const REVISION = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
 /** Options for `IstioInjection.enableForNamespace()`. */
 export interface IstioNamespaceOptions {
@@ -74,6 +81,22 @@ export interface IstioInjectionProps {
    * @default - the mesh's defaults
    */
   readonly proxyResources?: kplus.ContainerResources;
+
+  /**
+   * Outbound ports whose traffic bypasses the proxy (the pod annotation
+   * `traffic.sidecar.istio.io/excludeOutboundPorts`), such as the database port a migration step uses.
+   * With a classic proxy, which starts after the init steps while Istio's rules already redirect their
+   * traffic, list here the ports that init steps connect to.
+   * @default - none
+   */
+  readonly excludeOutboundPorts?: number[];
+
+  /**
+   * Outbound IPv4 address ranges (CIDR, such as '10.96.0.0/12') whose traffic bypasses the proxy (the pod
+   * annotation `traffic.sidecar.istio.io/excludeOutboundIPRanges`).
+   * @default - none
+   */
+  readonly excludeOutboundIpRanges?: string[];
 }
 
 /**
@@ -142,6 +165,10 @@ export class IstioInjection extends Construct {
   /** Whether the proxy is asked to be a native sidecar (undefined: the mesh's setting). */
   public readonly nativeSidecar?: boolean;
 
+  private readonly excludesOutbound: boolean;
+  private readonly _warnings: string[] = [];
+  private warningsPrinted = false;
+
   /**
    * @param scope the construct to add to (any construct of the chart)
    * @param id the construct id
@@ -166,14 +193,24 @@ export class IstioInjection extends Construct {
           ['nativeSidecar', props.nativeSidecar],
           ['holdApplicationUntilProxyStarts', props.holdApplicationUntilProxyStarts],
           ['proxyResources', props.proxyResources],
+          ['excludeOutboundPorts', props.excludeOutboundPorts],
+          ['excludeOutboundIpRanges', props.excludeOutboundIpRanges],
         ] as const
       ).find(([, v]) => v !== undefined);
       if (set) {
         throw new Error(`${owner}: '${set[0]}' configures the injected proxy, but 'inject' is false; drop one of them`);
       }
       this.composer.addPodLabel(INJECT_LABEL, 'false');
+      this.excludesOutbound = false;
       return;
     }
+    const ports = props.excludeOutboundPorts ?? [];
+    ports.forEach((p) => checkPort(owner, 'excludeOutboundPorts', p));
+    const ranges = props.excludeOutboundIpRanges ?? [];
+    ranges.forEach((r) => checkCidr(owner, r));
+    if (ports.length > 0) this.composer.addPodAnnotation(EXCLUDE_PORTS_ANNOTATION, [...new Set(ports)].join(','));
+    if (ranges.length > 0) this.composer.addPodAnnotation(EXCLUDE_RANGES_ANNOTATION, [...new Set(ranges)].join(','));
+    this.excludesOutbound = ports.length > 0 || ranges.length > 0;
 
     if (props.revision !== undefined) {
       this.composer.addPodLabel(REVISION_LABEL, checkRevision(owner, props.revision));
@@ -206,6 +243,48 @@ export class IstioInjection extends Construct {
 
     const nativeByDefault = props.nativeSidecar === undefined;
     this.node.addValidation({ validate: () => this.validate(owner, nativeByDefault) });
+    this.node.addValidation({ validate: () => this.warnAboutNetworkSteps(owner) });
+  }
+
+  /**
+   * Warnings about these pods: init steps that use the network while the proxy they would go through does
+   * not run yet. Printed once (to stderr) when the app is synthesized.
+   */
+  public get warnings(): string[] {
+    this.collectWarnings(`IstioInjection '${this.node.id}'`);
+    return [...this._warnings];
+  }
+
+  private collectWarnings(owner: string): void {
+    this._warnings.length = 0;
+    if (!this.inject || this.excludesOutbound) return;
+    const native = this.nativeSidecar === true && this.composer.kubernetesVersion.supportsNativeSidecars;
+    if (native) return;
+    const steps = this.composer.helpers
+      .filter((p): p is InitStep => p instanceof InitStep && p.container.usesNetwork === true)
+      .map((p) => p.containerName);
+    if (steps.length === 0) return;
+    const why =
+      this.nativeSidecar === false
+        ? "'nativeSidecar' is false"
+        : !this.composer.kubernetesVersion.supportsNativeSidecars
+          ? `the target is Kubernetes ${this.composer.kubernetesVersion}`
+          : "'nativeSidecar' is not set, so the mesh's default decides";
+    this._warnings.push(
+      `${owner}: the init step(s) ${steps.map((n) => `'${n}'`).join(', ')} use the network, but Istio's proxy ` +
+        `may be classic (${why}): it starts after every init step while Istio's rules already redirect their ` +
+        "traffic, so they cannot connect. Set 'nativeSidecar' true (Istio 1.24+, Kubernetes 1.29+), or list " +
+        "their targets in 'excludeOutboundPorts' / 'excludeOutboundIpRanges'",
+    );
+  }
+
+  private warnAboutNetworkSteps(owner: string): string[] {
+    this.collectWarnings(owner);
+    if (!this.warningsPrinted) {
+      this._warnings.forEach((w) => console.warn(`[warning] ${this.composer.workload.node.path}: ${w}`));
+      this.warningsPrinted = true;
+    }
+    return [];
   }
 
   private validate(owner: string, nativeByDefault: boolean): string[] {
@@ -231,6 +310,17 @@ export class IstioInjection extends Construct {
     }
     return [];
   }
+}
+
+function checkCidr(owner: string, value: string): string {
+  const m = IPV4_CIDR.exec(value);
+  if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) > 32) {
+    throw new Error(
+      `${owner}: 'excludeOutboundIpRanges' entries must be IPv4 CIDR ranges such as '10.96.0.0/12', got ` +
+        JSON.stringify(value),
+    );
+  }
+  return value;
 }
 
 function checkRevision(owner: string, value: string): string {

@@ -1,8 +1,8 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { HealthCheck } from '../core/health-check';
-import { checkSameNamespace } from '../core/namespace';
-import { checkHost, checkPort, checkUrl } from '../core/names';
+import { checkDataKey, checkHost, checkPort, checkUrl } from '../core/names';
+import { reference } from '../core/references';
 import { SidecarMode } from '../core/pod-parts';
 import { PodPattern, SidecarPatternProps } from '../core/pod-pattern';
 import { mib } from '../core/render';
@@ -33,6 +33,35 @@ export interface OAuth2GitHubOptions {
 }
 
 const GITHUB_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+/**
+ * An app that listens on 127.0.0.1 only, so that nothing in the cluster reaches it around the proxy (the
+ * set-up oauth2-proxy's own documentation recommends). The kubelet probes the pod IP, so the TCP startup
+ * probe cdk8s-plus gives the app's port would never pass: this replaces it. The app keeps its `portNumber`
+ * (a StatefulSet needs it, and Services are retargeted to the proxy anyway).
+ */
+export class OAuth2LocalhostApp {
+  /**
+   * The app's startup probe asks the proxy's `/ready` on the proxy's port. It proves that the pod's front
+   * door is up, not that the app itself answers; name a check of the app with `probeWith` when you can.
+   */
+  public static probeProxyReady(): OAuth2LocalhostApp {
+    return new OAuth2LocalhostApp(undefined);
+  }
+
+  /**
+   * The app's startup probe is `check`, for example `HealthCheck.exec(['wget', '-q', '--spider',
+   * 'http://127.0.0.1:8080/health'])` run inside the app container.
+   */
+  public static probeWith(check: HealthCheck): OAuth2LocalhostApp {
+    return new OAuth2LocalhostApp(check);
+  }
+
+  private constructor(
+    /** The check, or undefined for the proxy's `/ready`. */
+    public readonly check: HealthCheck | undefined,
+  ) {}
+}
 
 /** The identity provider oauth2-proxy signs users in with (`--provider` and its settings). */
 export class OAuth2Provider {
@@ -174,6 +203,13 @@ export interface OAuth2ProxySidecarProps extends SidecarPatternProps {
    * @default false
    */
   readonly setXAuthRequest?: boolean;
+
+  /**
+   * The app listens on 127.0.0.1 only: its startup probe is replaced by one that works
+   * (`OAuth2LocalhostApp.probeProxyReady()` or `.probeWith(check)`).
+   * @default - the app listens on the pod IP, and the TCP startup probe cdk8s-plus gives its port works
+   */
+  readonly localhostApp?: OAuth2LocalhostApp;
 }
 
 /** Small explicit resources: oauth2-proxy is a small Go proxy. */
@@ -182,7 +218,6 @@ const OAUTH2_PROXY_RESOURCES: kplus.ContainerResources = {
   memory: { request: mib(32), limit: mib(128) },
 };
 
-const SECRET_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
 const CALLBACK_PATH = '/oauth2/callback';
 const AES_KEY_BYTES = [16, 24, 32];
 
@@ -190,7 +225,8 @@ const AES_KEY_BYTES = [16, 24, 32];
  * An oauth2-proxy in front of the app: users sign in with the provider before any request reaches the app.
  * The proxy becomes the pod's front door, so every Service made with `exposeViaService` (before or after)
  * targets the proxy's port, not the app's. The app should listen on localhost only, so that nothing in the
- * cluster reaches it around the proxy.
+ * cluster reaches it around the proxy: say so with `localhostApp`, which gives the app a startup probe that
+ * works (the kubelet probes the pod IP).
  *
  * Native by default (Kubernetes 1.29+), classic before. Probes call `/ping` (startup, liveness) and
  * `/ready` (readiness).
@@ -209,6 +245,12 @@ const AES_KEY_BYTES = [16, 24, 32];
  * app.exposeViaService({ port: 80 });
  */
 export class OAuth2ProxySidecar extends PodPattern {
+  /**
+   * The default image: an exact oauth2-proxy release, built for amd64, arm64, arm/v7, ppc64le and s390x (see
+   * docs/images.md).
+   */
+  public static readonly DEFAULT_IMAGE = 'quay.io/oauth2-proxy/oauth2-proxy:v7.15.3';
+
   /** The port oauth2-proxy listens on (the pod's front door). */
   public readonly port: number;
 
@@ -256,15 +298,8 @@ export class OAuth2ProxySidecar extends PodPattern {
       clientSecretKey: props.clientSecretKey ?? 'client-secret',
       cookieSecretKey: props.cookieSecretKey ?? 'cookie-secret',
     };
-    for (const [prop, key] of Object.entries(keys)) {
-      if (!SECRET_KEY.test(key)) {
-        throw new Error(
-          `${owner}: '${prop}' must be a Secret key (letters, digits, '-', '_' and '.', at most 253 characters), ` +
-            `got ${JSON.stringify(key)}`,
-        );
-      }
-    }
-    checkSameNamespace(owner, props.workload, props.secret);
+    for (const [prop, key] of Object.entries(keys)) checkDataKey(owner, prop, 'Secret', key);
+    reference(owner, this.composer, props.secret);
     // Checked at synth: a Secret of this app may get its data after this construct is made.
     this.node.addValidation({ validate: () => secretProblemsOf(owner, props.secret, keys) });
 
@@ -286,7 +321,8 @@ export class OAuth2ProxySidecar extends PodPattern {
     this.composer.addSidecar(
       {
         name: this.containerName,
-        image: props.image ?? 'quay.io/oauth2-proxy/oauth2-proxy:v7.6.0',
+        image: props.image ?? OAuth2ProxySidecar.DEFAULT_IMAGE,
+        imagePullPolicy: props.imagePullPolicy,
         args,
         env: {
           OAUTH2_PROXY_CLIENT_ID: fromSecret(keys.clientIdKey),
@@ -301,6 +337,11 @@ export class OAuth2ProxySidecar extends PodPattern {
       },
       { mode: props.mode ?? SidecarMode.AUTO, after: props.after },
     );
+
+    if (props.localhostApp !== undefined) {
+      const check = props.localhostApp.check ?? HealthCheck.httpGet('/ready', this.port);
+      this.composer.replaceAppStartupProbe(check);
+    }
   }
 }
 

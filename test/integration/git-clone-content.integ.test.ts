@@ -253,6 +253,16 @@ beforeAll(async () => {
     second: git(work, 'rev-parse', 'HEAD~1'),
     third: git(work, 'rev-parse', 'HEAD'),
   };
+  // a branch that stores a file with Git LFS (a pointer file in git, as git-lfs commits it)
+  git(work, 'checkout', '--quiet', '-b', 'lfs');
+  fs.writeFileSync(path.join(work, '.gitattributes'), '*.bin filter=lfs diff=lfs merge=lfs -text\n');
+  fs.writeFileSync(
+    path.join(work, 'video.bin'),
+    'version https://git-lfs.github.com/spec/v1\noid sha256:' + '0'.repeat(64) + '\nsize 1048576\n',
+  );
+  git(work, 'add', '.');
+  git(work, 'commit', '--quiet', '-m', 'lfs');
+  git(work, 'checkout', '--quiet', 'main');
   git(root, 'clone', '--quiet', '--bare', work, path.join(root, 'site.git'));
   baseUrl = await startServer(root);
 });
@@ -347,5 +357,16 @@ test('fails when the checked-out commit is not the one asked for', async () => {
     env: localEnv(env, path.join(work, 'scratch'), path.join(work, 'data', 'html')),
   });
   expect(result.code).toBe(1);
-  expect(result.stderr).toContain(`Fetched commit ${commits.third}, expected ${commits.second}`);
+  expect(result.stderr).toContain(`fetched commit ${commits.third}, expected ${commits.second}`);
+});
+
+test('refuses a revision that stores files with Git LFS, which it does not support, and serves nothing', async () => {
+  // GIVEN a branch whose .gitattributes sends *.bin through the LFS filter
+  // WHEN it is cloned
+  const run = await runClone(GitRef.branch('lfs'), TOKEN);
+  // THEN the step fails with its own exit code, names a file, and leaves no pointer files to serve
+  expect(run.code).toBe(3);
+  expect(run.stderr).toContain('stores video.bin (and maybe more) with Git LFS, which is not supported');
+  expect(fs.existsSync(run.content)).toBe(false);
+  expectNoLeak(run);
 });

@@ -179,8 +179,8 @@ class World {
       PATH: this.path,
       HOME: this.home,
       VAULT_CACERT: this.caFile,
-      VAULT_SECRETS_DIR: this.secretsDir,
-      VAULT_SA_TOKEN_PATH: this.tokenFile,
+      VAULT_FILES_DIR: this.secretsDir,
+      VAULT_JWT_PATH: this.tokenFile,
       ...overrides,
     };
   }
@@ -327,7 +327,7 @@ describe('VaultSecrets script', () => {
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('permission denied');
     expect(result.stderr).toContain(
-      'vault-secrets: error: login to https://vault.internal:8200 with role payment-service at auth/kubernetes/login failed',
+      'vault-secrets: login to https://vault.internal:8200 with role payment-service at auth/kubernetes/login failed',
     );
     expect(world.files()).toEqual([]);
     expect(world.calls().map((call) => call.argv[0])).toEqual(['write']);
@@ -345,9 +345,7 @@ describe('VaultSecrets script', () => {
     const result = await runScript(scriptOf(c).script, { env: world.env(c) });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('Field "password" not present in secret');
-    expect(result.stderr).toContain(
-      "vault-secrets: error: could not read field 'password' of 'secret/payment/postgres'",
-    );
+    expect(result.stderr).toContain("vault-secrets: could not read field 'password' of 'secret/payment/postgres'");
     expect(world.files()).toEqual([]);
     // the token is revoked on failure too
     expect(world.calls().pop()!.argv).toEqual(['token', 'revoke', '-self']);
@@ -364,7 +362,7 @@ describe('VaultSecrets script', () => {
     const empty = container({ secrets: [{ path: 'secret/empty', field: 'f', fileName: 'f' }] });
     const r2 = await runScript(scriptOf(empty).script, { env: world.env(empty) });
     expect(r2.code).toBe(1);
-    expect(r2.stderr).toContain("vault-secrets: error: field 'f' of 'secret/empty' is empty");
+    expect(r2.stderr).toContain("vault-secrets: field 'f' of 'secret/empty' is empty");
     expect(world.files()).toEqual([]);
   });
 
@@ -372,11 +370,11 @@ describe('VaultSecrets script', () => {
     const world = new World();
     const c = container();
     const result = await runScript(scriptOf(c).script, {
-      env: world.env(c, { VAULT_SA_TOKEN_PATH: path.join(world.root, 'missing-token') }),
+      env: world.env(c, { VAULT_JWT_PATH: path.join(world.root, 'missing-token') }),
     });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(
-      `vault-secrets: error: no service account token at ${world.root}/missing-token; the pod must mount it`,
+      `vault-secrets: no service account token at ${world.root}/missing-token; the pod must mount it`,
     );
     expect(world.calls()).toEqual([]);
   });
@@ -384,7 +382,7 @@ describe('VaultSecrets script', () => {
   test("the checks can fail: the seed's jwt=$(cat ...) form is caught in argv", async () => {
     const world = new World();
     const c = container();
-    const seedForm = scriptOf(c).script.replace('"jwt=@$VAULT_SA_TOKEN_PATH"', '"jwt=$(cat "$VAULT_SA_TOKEN_PATH")"');
+    const seedForm = scriptOf(c).script.replace('"jwt=@$VAULT_JWT_PATH"', '"jwt=$(cat "$VAULT_JWT_PATH")"');
     const result = await runScript(seedForm, { env: world.env(c) });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('fake vault: the JWT was passed as a value, not as jwt=@file');
@@ -405,7 +403,7 @@ describe('VaultSecrets script', () => {
     const c = container({ secrets: [{ path: 'secret/payment/stripe', field: 'api_key', fileName: 'stripe_api_key' }] });
     for (const value of hostile) {
       const result = await runScript(scriptOf(c).script, {
-        env: world.env(c, { VAULT_KV_1_FIELD: value, VAULT_AUTH_ROLE: 'payment-service' }),
+        env: world.env(c, { VAULT_ITEM_1_FIELD: value, VAULT_AUTH_ROLE: 'payment-service' }),
       });
       expect(result.code).toBe(1);
       expect(fs.existsSync(marker)).toBe(false);
@@ -417,7 +415,7 @@ describe('VaultSecrets script', () => {
     expect(role.code).toBe(1);
     expect(world.calls().pop()!.argv[3]).toBe(`role=$(touch ${marker})`);
     // a file name that would escape the directory is refused by the script itself
-    const escape = await runScript(scriptOf(c).script, { env: world.env(c, { VAULT_KV_1_FILE: '../escape' }) });
+    const escape = await runScript(scriptOf(c).script, { env: world.env(c, { VAULT_ITEM_1_FILE: '../escape' }) });
     expect(escape.code).toBe(1);
     expect(escape.stderr).toContain("secret 1: '../escape' is not a plain file name");
     expect(fs.existsSync(path.join(world.root, 'escape'))).toBe(false);
