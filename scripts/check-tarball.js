@@ -5,7 +5,8 @@
  * bundled yaml; no tests, examples, TypeScript sources, snapshots, benchmarks, scripts, tsconfig or build
  * leftovers; and every relative link in the shipped Markdown resolves to a shipped file.
  *
- * Usage: node scripts/check-tarball.js [package.tgz]   (default: what `npm pack` would pack now)
+ * Usage: node scripts/check-tarball.js [package.tgz | installed package folder]
+ *   (default: what `npm pack` would pack now)
  */
 'use strict';
 const childProcess = require('child_process');
@@ -15,7 +16,7 @@ const path = require('path');
 const { brokenLinks, contentProblems } = require('./tarball-rules');
 
 const root = path.join(__dirname, '..');
-const tarball = process.argv[2] ? path.resolve(process.argv[2]) : undefined;
+const target = process.argv[2] ? path.resolve(process.argv[2]) : undefined;
 
 function walk(dir, prefix = '') {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -25,9 +26,12 @@ function walk(dir, prefix = '') {
 }
 
 function packedFiles() {
-  if (tarball) {
+  if (target && fs.statSync(target).isDirectory()) {
+    return { files: walk(target).sort(), read: (f) => fs.readFileSync(path.join(target, f), 'utf8') };
+  }
+  if (target) {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'tarball-'));
-    childProcess.execFileSync('tar', ['-xzf', tarball, '-C', out]);
+    childProcess.execFileSync('tar', ['-xzf', target, '-C', out]);
     const dir = path.join(out, 'package');
     return { files: walk(dir).sort(), read: (f) => fs.readFileSync(path.join(dir, f), 'utf8'), cleanup: out };
   }
@@ -62,9 +66,8 @@ const groups = {
   'lib/**/*.d.ts': own.filter((f) => f.startsWith('lib/') && f.endsWith('.d.ts')).length,
   'node_modules/yaml/**': files.length - own.length,
 };
-console.log(
-  `${tarball ? path.basename(tarball) : `${pkg.name}@${pkg.version} (npm pack --dry-run)`}: ${files.length} files`,
-);
+const label = target ? process.argv[2] : `${pkg.name}@${pkg.version} (npm pack --dry-run)`;
+console.log(`${label}: ${files.length} files`);
 for (const f of own.filter((f) => !f.startsWith('lib/'))) console.log(`  ${f}`);
 for (const [glob, n] of Object.entries(groups)) console.log(`  ${glob}: ${n} files`);
 
