@@ -40,7 +40,7 @@ runtime=("$tarball" "$(with_version cdk8s "${CONSUMER_CDK8S:-}")"
   "$(with_version cdk8s-plus-28 "${CONSUMER_CDK8S_PLUS:-}")" "$(with_version constructs "${CONSUMER_CONSTRUCTS:-}")")
 tools=("$(with_version cdk8s-cli "${CONSUMER_CDK8S_CLI:-}")" "typescript@${CONSUMER_TYPESCRIPT:-5.9}"
   "ts-node@${CONSUMER_TS_NODE:-10.9}")
-npm_flags=(--no-audit --no-fund --prefer-offline --loglevel=error)
+npm_flags=(--no-audit --no-fund --prefer-offline --save-exact --loglevel=error)
 step "npm install ${runtime[*]#"$work/"}"
 npm install "${npm_flags[@]}" "${runtime[@]}"
 step "npm install --save-dev ${tools[*]}"
@@ -53,12 +53,14 @@ node -e '
 
 step "cdk8s synth"
 if [ -n "${CONSUMER_NODE:-}" ]; then
-  # shellcheck disable=SC2016 # expanded by the shell npx starts, under that Node.js
-  npx --yes -p "${CONSUMER_NODE}" -c 'echo "node $(node --version)" && npx cdk8s synth --check-upgrade=false'
-else
-  echo "node $(node --version)"
-  npx cdk8s synth --check-upgrade=false
+  # The npm registry's `node` package holds a Node.js binary; put its folder first on PATH.
+  # shellcheck disable=SC2016 # expanded by the shell npx starts
+  other_node=$(npx --yes -p "${CONSUMER_NODE}" -c 'command -v node')
+  PATH="$(dirname "$other_node"):$PATH"
+  export PATH
 fi
+echo "node $(node --version)"
+npx cdk8s synth --check-upgrade=false
 node "$repo/scripts/consumer-check.js" "$work/app/dist"
 
 step "the installed package: its contents, and every README link resolves inside it"
