@@ -42,8 +42,22 @@ function names(containers) {
 }
 
 const kinds = objects.map((o) => o.kind).sort();
-expectEqual('kinds', kinds, ['ConfigMap', 'ConfigMap', 'Deployment', 'Job', 'Service', 'Service', 'StatefulSet']);
-for (const o of objects) expectEqual(`${o.kind} ${o.metadata?.name} namespace`, o.metadata?.namespace, 'shop');
+expectEqual('files', files.sort(), ['legacy.k8s.yaml', 'shop.k8s.yaml']);
+expectEqual('kinds', kinds, [
+  'ConfigMap',
+  'ConfigMap',
+  'ConfigMap',
+  'Deployment',
+  'Deployment',
+  'Job',
+  'Service',
+  'Service',
+  'StatefulSet',
+]);
+for (const o of objects) {
+  const legacy = o.metadata?.name === 'api' || /^legacy-/.test(o.metadata?.name ?? '');
+  expectEqual(`${o.kind} ${o.metadata?.name} namespace`, o.metadata?.namespace, legacy ? 'legacy' : 'shop');
+}
 
 // The Deployment: the wait step, then the native Fluent Bit sidecar after it, then the app.
 const web = podSpec(find('Deployment', 'web'));
@@ -77,6 +91,11 @@ const report = podSpec(find('Job', 'report'));
 expectEqual('Job report initContainers', names(report.initContainers), ['report-logs (Always)']);
 expectEqual('Job report containers', names(report.containers), ['report']);
 expectEqual('Job report restartPolicy', report.restartPolicy, 'Never');
+
+// Kubernetes 1.28: the sidecar is classic, a second container beside the app.
+const api = podSpec(find('Deployment', 'api'));
+expectEqual('Deployment api (1.28) initContainers', names(api.initContainers), []);
+expectEqual('Deployment api (1.28) containers', names(api.containers), ['api', 'api-logs']);
 
 if (problems.length > 0) {
   console.error(`consumer-check: the synthesized manifests in ${dir} are not what main.ts asks for:`);

@@ -66,6 +66,39 @@ node "$repo/scripts/consumer-check.js" "$work/app/dist"
 step "the installed package: its contents, and every README link resolves inside it"
 node "$repo/scripts/check-tarball.js" node_modules/cdk8s-pod-patterns
 
+step "the README's Install section, pasted into an empty folder"
+# Its sh block (with the packed tarball for the package's name), then its tsconfig.json, cdk8s.yaml and main.ts.
+readme_block() { # <fence language>: the first such block of the README's '## Install' section
+  awk -v lang="$1" '
+    /^## / { inside = ($0 ~ /^## Install/) }
+    inside && $0 == "```" lang { block = 1; next }
+    block && /^```/ { exit }
+    block { print }
+  ' "$repo/README.md"
+}
+mkdir "$work/readme-app"
+readme_block json >"$work/readme-app/tsconfig.json"
+readme_block yaml >"$work/readme-app/cdk8s.yaml"
+readme_block ts >"$work/readme-app/main.ts"
+readme_block sh >"$work/readme-install.sh"
+for f in "$work/readme-app/tsconfig.json" "$work/readme-app/cdk8s.yaml" "$work/readme-app/main.ts" "$work/readme-install.sh"; do
+  if [ ! -s "$f" ]; then
+    echo "consumer-test: the README's Install section has no block for $(basename "$f")" >&2
+    exit 1
+  fi
+done
+sed -i "s#install cdk8s-pod-patterns #install $tarball #" "$work/readme-install.sh"
+(
+  cd "$work/readme-app"
+  export npm_config_prefer_offline=true npm_config_audit=false npm_config_fund=false npm_config_loglevel=error
+  cat "$work/readme-install.sh"
+  bash -e "$work/readme-install.sh"
+  npx cdk8s synth --check-upgrade=false
+  test -s dist/my-app.k8s.yaml
+  grep -q '^kind: Deployment$' dist/my-app.k8s.yaml
+  echo "README sample: dist/my-app.k8s.yaml, $(grep -c '^kind:' dist/my-app.k8s.yaml) objects"
+)
+
 step "the package's command"
 # ---- cdk8s-pod-patterns bin (doctor / plan) --------------------------------------------------------------
 # Runs once the package declares the `cdk8s-pod-patterns` bin; until then it says it was skipped.

@@ -6,6 +6,7 @@ import {
   FluentBitConfig,
   FluentBitOutput,
   FluentBitSidecar,
+  KubernetesVersion,
   SharedVolume,
   WaitForService,
   WaitTarget,
@@ -59,6 +60,23 @@ new FluentBitSidecar(chart, 'report-logs', {
   appMountPath: '/var/log/app',
   config: FluentBitConfig.generate({
     inputs: [{ paths: ['/var/log/app/*.log'], tag: 'report.*' }],
+    outputs: [FluentBitOutput.stdout()],
+  }),
+});
+
+// A cluster before 1.29: the same sidecar renders classic, beside the app.
+const legacy = new Chart(app, 'legacy', { namespace: 'legacy' });
+KubernetesVersion.setTarget(legacy, KubernetesVersion.V1_28);
+const api = new AppWorkload(legacy, 'api', {
+  kind: WorkloadKind.deployment({ metadata: { name: 'api' } }),
+  container: { name: 'api', image: 'company/api:2.0.0', portNumber: 8080 },
+});
+new FluentBitSidecar(legacy, 'api-logs', {
+  workload: api.workload,
+  logVolume: SharedVolume.emptyDir(legacy, 'api-log-files'),
+  appMountPath: '/var/log/app',
+  config: FluentBitConfig.generate({
+    inputs: [{ paths: ['/var/log/app/*.log'], tag: 'api.*' }],
     outputs: [FluentBitOutput.stdout()],
   }),
 });
