@@ -100,15 +100,22 @@ sed -i "s#install cdk8s-pod-patterns #install $tarball #" "$work/readme-install.
 )
 
 step "the package's command"
-# ---- cdk8s-pod-patterns bin (doctor / plan) --------------------------------------------------------------
-# Runs once the package declares the `cdk8s-pod-patterns` bin; until then it says it was skipped.
-if [ -x node_modules/.bin/cdk8s-pod-patterns ]; then
-  npx --no-install cdk8s-pod-patterns doctor dist/*.yaml
-  npx --no-install cdk8s-pod-patterns plan dist/*.yaml
-  echo "cdk8s-pod-patterns doctor and plan: ran"
-else
-  echo "cdk8s-pod-patterns doctor and plan: skipped (the package has no cdk8s-pod-patterns bin yet)"
-fi
+# ---- cdk8s-pod-patterns bin (doctor / plan), from the installed package -------------------------------
+test -x node_modules/.bin/cdk8s-pod-patterns
+npx --no-install cdk8s-pod-patterns doctor dist/*.yaml
+npx --no-install cdk8s-pod-patterns plan dist/*.yaml >/dev/null
+npx --no-install cdk8s-pod-patterns plan --format json dist/*.yaml >"$work/plan.json"
+node -e '
+  const plans = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const web = plans.find((p) => p.kind === "Deployment" && p.name === "web");
+  const order = JSON.stringify(web && web.startupOrder);
+  if (order !== JSON.stringify(["wait-for-db", "log-forwarder", "web"])) {
+    console.error(`plan: Deployment web starts ${order}, expected wait-for-db, log-forwarder, web`);
+    process.exit(1);
+  }
+  console.log(`plan: ${plans.length} workloads; Deployment web starts ${order}`);
+' "$work/plan.json"
+echo "cdk8s-pod-patterns doctor and plan: ran from the installed package"
 # ---------------------------------------------------------------------------------------------------------
 
 step "ok"

@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CommandIo, doctor } from './doctor';
+import { plan } from './plan-command';
 
 /** A subcommand: takes its arguments, returns the exit status. */
 export type Command = (args: string[], io: CommandIo) => number;
@@ -9,6 +10,7 @@ export type Command = (args: string[], io: CommandIo) => number;
 /** The subcommands, by name. */
 export const COMMANDS: { [name: string]: { run: Command; summary: string } } = {
   doctor: { run: doctor, summary: 'check Kubernetes YAML against the pod-patterns rules' },
+  plan: { run: plan, summary: 'print the start-up plan of every workload in Kubernetes YAML' },
 };
 
 function usage(): string {
