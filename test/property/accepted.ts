@@ -1,8 +1,9 @@
 /**
  * The one answer to "would a cluster accept this output, and is it safe to run": every property test
  * calls `assertAccepted`. Today it is the schema validation, the API server's field checks, the restricted
- * Pod Security profile and the secret-leak scan; the manifest rule set joins here.
+ * Pod Security profile, the secret-leak scan and the library's own rule set (no error-level finding).
  */
+import { ManifestRules, Severity } from '../../lib';
 import { validateManifest } from '../util/manifest';
 import { apiServerProblems } from './api-server';
 import { describeViolation, restrictedViolations } from '../security/restricted-profile';
@@ -21,6 +22,11 @@ export function acceptanceProblems(manifests: any[]): string[] {
     problems.push(...restrictedViolations(m).map((v) => `restricted profile: ${describeViolation(v)}`));
   }
   problems.push(...secretLeaks(manifests).map((l) => `secret leak: ${l}`));
+  for (const f of ManifestRules.check(manifests)) {
+    if (f.severity === Severity.ERROR && !f.acknowledged) {
+      problems.push(`rule ${f.ruleId}: ${f.kind}/${f.name}${f.container ? ` ${f.container}` : ''}: ${f.message}`);
+    }
+  }
   return problems;
 }
 
