@@ -10,6 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 
+# The baseline's files do not carry the names of a package (.jsii, package.json), so that tools that look for
+# this package's assembly in the tree (jsii-docgen) never pick the old one; jsii-diff gets them in a temporary
+# folder under their real names.
 baseline=api/baseline
 allowed=api/allowed-breaking-changes.txt
 
@@ -17,7 +20,7 @@ npx jsii --silence-warnings=reserved-word >/dev/null
 
 if [ "${1:-}" = "--update-baseline" ]; then
   mkdir -p "$baseline"
-  cp .jsii "$baseline/.jsii"
+  cp .jsii "$baseline/assembly.jsii.json"
   # The fields jsii-diff reads to load the assembly and find its dependencies.
   node -e '
     const fs = require("fs");
@@ -26,25 +29,31 @@ if [ "${1:-}" = "--update-baseline" ]; then
       "peerDependencies", "dependencies", "bundleDependencies"];
     const out = Object.fromEntries(keep.filter((k) => pkg[k] !== undefined).map((k) => [k, pkg[k]]));
     fs.writeFileSync(process.argv[1], JSON.stringify(out, null, 2) + "\n");
-  ' "$baseline/package.json"
+  ' "$baseline/package-fields.json"
   printf '%s\n' "# Keys of breaking changes accepted since the baseline (see scripts/api-diff.sh); one per line." >"$allowed"
   version=$(node -p 'require("./package.json").version')
   echo "api-diff: the baseline is now $version; commit $baseline and $allowed"
   exit 0
 fi
 
-if [ ! -f "$baseline/.jsii" ]; then
+if [ ! -f "$baseline/assembly.jsii.json" ]; then
   echo "api-diff: no baseline in $baseline; run 'scripts/api-diff.sh --update-baseline' at a release" >&2
   exit 1
 fi
 
 ignore=()
 [ -f "$allowed" ] && ignore=(--ignore-file "$allowed")
-old=$(node -p "require('./$baseline/package.json').version")
+old=$(node -p "require('./$baseline/package-fields.json').version")
+# inside the tree, so that the released assembly finds its dependencies (cdk8s, ...) in node_modules
+released=node_modules/.cache/api-baseline
+rm -rf "$released" && mkdir -p "$released"
+trap 'rm -rf "$released"' EXIT
+cp "$baseline/assembly.jsii.json" "$released/.jsii"
+cp "$baseline/package-fields.json" "$released/package.json"
 new=$(node -p 'require("./package.json").version')
 echo "api-diff: $old (api/baseline) -> $new (this checkout)"
 status=0
-report=$(npx jsii-diff "$baseline" . --error-on=all --keys "${ignore[@]}" 2>&1) || status=$?
+report=$(npx jsii-diff "$released" . --error-on=all --keys "${ignore[@]}" 2>&1) || status=$?
 skipped=$(printf '%s\n' "$report" | grep -c '^skip - ' || true)
 printf '%s\n' "$report" | grep -v '^skip - ' || true
 [ "$skipped" -gt 0 ] && echo "api-diff: $skipped accepted change(s) listed in $allowed"
