@@ -1,0 +1,88 @@
+/**
+ * The three generators, each timed from nothing to the YAML text of N workloads, in three phases: build
+ * (constructs or plain objects), synth (cdk8s's validation and rendering to JSON, as `App.synthYaml` does
+ * them) and YAML (cdk8s's writer).
+ */
+import { App, Chart, Yaml } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Floor } from './floor';
+import type { PastedStrings } from './pasted';
+import { CHART_ID } from './shape';
+
+/** The generators, in the order their runs are interleaved. */
+export const GENERATORS = ['ours', 'handWritten', 'floor'] as const;
+export type GeneratorName = (typeof GENERATORS)[number];
+
+/** What generators (b) and (c) start from (read from one render of (a), see reference.ts). */
+export interface GeneratorInputs {
+  readonly pasted: PastedStrings;
+  /** Workload 0's objects as rendered by (a). */
+  readonly objects: any[];
+}
+
+/** One timed run. */
+export interface RunTiming {
+  readonly ms: number;
+  readonly buildMs: number;
+  readonly synthMs: number;
+  readonly yamlMs: number;
+  readonly yaml: string;
+}
+
+const now = () => performance.now();
+
+/** What `App.synthYaml` does before writing YAML: every construct's validations, then each chart's JSON. */
+function synthObjects(app: App, chart: Chart): any[] {
+  const errors: string[] = [];
+  for (const c of app.node.findAll()) {
+    for (const error of c.node.validate()) errors.push(`[${c.node.path}] ${error}`);
+  }
+  if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+  return chart.toJson();
+}
+
+function timeConstructs(n: number, build: (chart: Construct, i: number) => void): RunTiming {
+  const t0 = now();
+  const app = new App({ outdir: 'dist/bench-unused' });
+  const chart = new Chart(app, CHART_ID);
+  for (let i = 0; i < n; i++) build(chart, i);
+  const t1 = now();
+  const objects = synthObjects(app, chart);
+  const t2 = now();
+  const yaml = Yaml.stringify(...objects);
+  const t3 = now();
+  return { ms: t3 - t0, buildMs: t1 - t0, synthMs: t2 - t1, yamlMs: t3 - t2, yaml };
+}
+
+function timeFloor(n: number, floor: Floor): RunTiming {
+  const t0 = now();
+  const objects: any[] = [];
+  for (let i = 0; i < n; i++) objects.push(...floor.objects(i));
+  const t1 = now();
+  const yaml = Yaml.stringify(...objects);
+  const t2 = now();
+  return { ms: t2 - t0, buildMs: t1 - t0, synthMs: 0, yamlMs: t2 - t1, yaml };
+}
+
+/**
+ * Returns a function that runs one generator over `n` workloads. Generator (a) is loaded only when asked
+ * for, so that a process that runs (b) or (c) never loads this library.
+ */
+export function generator(name: GeneratorName, inputs: GeneratorInputs): (n: number) => RunTiming {
+  switch (name) {
+    case 'ours': {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { buildOurs } = require('./ours') as typeof import('./ours');
+      return (n) => timeConstructs(n, buildOurs);
+    }
+    case 'handWritten': {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { buildHandWritten } = require('./hand-written') as typeof import('./hand-written');
+      return (n) => timeConstructs(n, (chart, i) => buildHandWritten(chart, i, inputs.pasted));
+    }
+    case 'floor': {
+      const floor = new Floor(inputs.objects);
+      return (n) => timeFloor(n, floor);
+    }
+  }
+}
