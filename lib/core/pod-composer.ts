@@ -1,4 +1,4 @@
-import { ApiObject, Lazy, resolve } from 'cdk8s';
+import { ApiObject, App, Lazy, resolve } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { CHECKSUM_ANNOTATION_PREFIX, configMapHash } from './content-hash';
@@ -25,8 +25,8 @@ import {
   SidecarOptions,
 } from './pod-parts';
 import { hasPodTemplate, podSpecOf, podSpecPath, podTemplateOf } from './pod-template';
-import { checkHelper, renderHelper, sortKeys } from './render';
-import { renderThrough } from './rendering';
+import { checkHelper, NOT_PLAIN_JSON, renderHelper, sortedPlainCopy, sortKeys } from './render';
+import { renderThrough, resolvesPlainJsonAsIs } from './rendering';
 import { EffectiveResources, ResourceAccounting } from './resource-accounting';
 import { ServiceExposeOptions } from './service-exposure';
 import { SharedVolume, VolumeMountOptions } from './shared-volume';
@@ -392,8 +392,11 @@ export class PodComposer extends Construct {
    * Renders a helper to its Kubernetes JSON inside cdk8s's resolution: Lazy values and the App's resolvers
    * apply to its fields as to the fields cdk8s-plus renders.
    */
-  private renderPart(part: InitStep | Sidecar, native: boolean, key: string[]): any {
-    return sortKeys(resolve(key, renderHelper(part.container, native), this.apiObject));
+  private renderPart(part: InitStep | Sidecar, native: boolean, key: string[], plainAsIs: boolean): any {
+    const json = renderHelper(part.container, native);
+    // Plain JSON comes out of cdk8s's built-in resolvers unchanged: copy it sorted instead of resolving it.
+    const plain = plainAsIs ? sortedPlainCopy(json) : NOT_PLAIN_JSON;
+    return plain !== NOT_PLAIN_JSON ? plain : sortKeys(resolve(key, json, this.apiObject));
   }
 
   private compose(manifest: any): any {
@@ -401,13 +404,14 @@ export class PodComposer extends Construct {
     const path = podSpecPath(this.workloadKind);
     const spec = podSpecOf(this.workloadKind, manifest);
     const before = spec.initContainers ?? [];
+    const plainAsIs = resolvesPlainJsonAsIs(App.of(this.apiObject).resolvers);
     const init = this.orderedInitParts().map((p, i) =>
-      this.renderPart(p, p instanceof Sidecar, [...path, 'initContainers', `${before.length + i}`]),
+      this.renderPart(p, p instanceof Sidecar, [...path, 'initContainers', `${before.length + i}`], plainAsIs),
     );
     const apps = spec.containers ?? [];
     const classic = this.parts
       .filter((p): p is Sidecar => p instanceof Sidecar && !this.isNative(p))
-      .map((p, i) => this.renderPart(p, false, [...path, 'containers', `${apps.length + i}`]));
+      .map((p, i) => this.renderPart(p, false, [...path, 'containers', `${apps.length + i}`], plainAsIs));
     if (init.length > 0) spec.initContainers = [...before, ...init];
     if (classic.length > 0) spec.containers = [...apps, ...classic];
     // keep the pod spec's keys sorted, as cdk8s renders every other object

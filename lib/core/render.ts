@@ -69,60 +69,61 @@ function renderEnv(env: { [name: string]: kplus.EnvValue }) {
 }
 
 /**
- * Renders a helper container to its Kubernetes JSON. `restartAlways` makes it a native sidecar.
+ * Renders a helper container to its Kubernetes JSON (keys in any order: the composer sorts them after
+ * resolution). `restartAlways` makes it a native sidecar.
  */
 export function renderHelper(props: HelperContainerProps, restartAlways: boolean): any {
   const uid = props.runAsUser ?? 65534;
-  return sortKeys(
-    dropUndefined({
-      name: props.name,
-      image: props.image,
-      imagePullPolicy: 'IfNotPresent',
-      command: props.command,
-      args: props.args,
-      workingDir: props.workingDir,
-      env: props.env && Object.keys(props.env).length > 0 ? renderEnv(props.env) : undefined,
-      ports:
-        props.ports && props.ports.length > 0
-          ? props.ports.map((p) => dropUndefined({ containerPort: p.number, name: p.name, protocol: 'TCP' }))
-          : undefined,
-      resources: renderResources(props.resources ?? DEFAULT_HELPER_RESOURCES),
-      restartPolicy: restartAlways ? 'Always' : undefined,
-      // the last lines of the log become the termination message, shown by `kubectl describe pod`
-      terminationMessagePolicy: 'FallbackToLogsOnError',
-      securityContext: {
-        allowPrivilegeEscalation: false,
-        capabilities: { drop: ['ALL'] },
-        privileged: false,
-        readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? true,
-        runAsGroup: uid,
-        runAsNonRoot: uid !== 0,
-        runAsUser: uid,
-        seccompProfile: { type: 'RuntimeDefault' },
-      },
-      startupProbe: props.startupProbe?._toJson(),
-      livenessProbe: props.livenessProbe?._toJson(),
-      readinessProbe: props.readinessProbe?._toJson(),
-      lifecycle: props.preStopCommand ? { preStop: { exec: { command: props.preStopCommand } } } : undefined,
-      volumeMounts:
-        props.mounts && props.mounts.length > 0
-          ? props.mounts.map((m) =>
-              dropUndefined({
-                name: m.volume.name,
-                mountPath: m.path,
-                subPath: m.subPath,
-                readOnly: m.readOnly ?? true,
-              }),
-            )
-          : undefined,
-    }),
-  );
+  // keys in the order they are written out, so that sorting them finds them in place
+  return dropUndefined({
+    args: props.args,
+    command: props.command,
+    env: props.env && Object.keys(props.env).length > 0 ? renderEnv(props.env) : undefined,
+    image: props.image,
+    imagePullPolicy: 'IfNotPresent',
+    lifecycle: props.preStopCommand ? { preStop: { exec: { command: props.preStopCommand } } } : undefined,
+    livenessProbe: props.livenessProbe?._toJson(),
+    name: props.name,
+    ports:
+      props.ports && props.ports.length > 0
+        ? props.ports.map((p) => dropUndefined({ containerPort: p.number, name: p.name, protocol: 'TCP' }))
+        : undefined,
+    readinessProbe: props.readinessProbe?._toJson(),
+    resources: renderResources(props.resources ?? DEFAULT_HELPER_RESOURCES),
+    restartPolicy: restartAlways ? 'Always' : undefined,
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      privileged: false,
+      readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? true,
+      runAsGroup: uid,
+      runAsNonRoot: uid !== 0,
+      runAsUser: uid,
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
+    startupProbe: props.startupProbe?._toJson(),
+    // the last lines of the log become the termination message, shown by `kubectl describe pod`
+    terminationMessagePolicy: 'FallbackToLogsOnError',
+    volumeMounts:
+      props.mounts && props.mounts.length > 0
+        ? props.mounts.map((m) =>
+            dropUndefined({
+              mountPath: m.path,
+              name: m.volume.name,
+              readOnly: m.readOnly ?? true,
+              subPath: m.subPath,
+            }),
+          )
+        : undefined,
+    workingDir: props.workingDir,
+  });
 }
 
 /** Removes keys whose value is undefined (and objects left empty). */
 export function dropUndefined<T extends object>(obj: T): T {
   const out: any = {};
-  for (const [k, v] of Object.entries(obj)) {
+  for (const k of Object.keys(obj)) {
+    const v = (obj as any)[k];
     if (v === undefined) continue;
     if (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0) continue;
     out[k] = v;
@@ -142,4 +143,47 @@ export function sortKeys(value: any): any {
     return out;
   }
   return value;
+}
+
+/** What `sortedPlainCopy` returns for a value that is not plain JSON. */
+export const NOT_PLAIN_JSON = Symbol('not plain JSON');
+
+/**
+ * A deep copy of `value` with object keys sorted and undefined values dropped (what `sortKeys` gives), when
+ * `value` is plain JSON: strings, numbers, booleans, null, arrays and plain objects. Returns `NOT_PLAIN_JSON`
+ * when it holds anything else (a Lazy value or any class instance, a function, an undefined array element),
+ * which needs cdk8s's resolution. For plain JSON, cdk8s's built-in resolvers change nothing, so resolving
+ * and then sorting gives this copy.
+ */
+export function sortedPlainCopy(value: any): any {
+  if (value === null) return null;
+  const type = typeof value;
+  if (type === 'string' || type === 'number' || type === 'boolean') return value;
+  if (type !== 'object') return NOT_PLAIN_JSON;
+  if (Array.isArray(value)) {
+    const out = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const item = sortedPlainCopy(value[i]);
+      if (item === NOT_PLAIN_JSON) return NOT_PLAIN_JSON;
+      out[i] = item;
+    }
+    return out;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return NOT_PLAIN_JSON;
+  const keys = Object.keys(value);
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1] > keys[i]) {
+      keys.sort();
+      break;
+    }
+  }
+  const out: any = {};
+  for (const key of keys) {
+    const v = value[key];
+    if (v === undefined) continue;
+    const item = sortedPlainCopy(v);
+    if (item === NOT_PLAIN_JSON) return NOT_PLAIN_JSON;
+    out[key] = item;
+  }
+  return out;
 }

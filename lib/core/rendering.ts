@@ -1,4 +1,4 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { ApiObject, ImplicitTokenResolver, IResolver, JsonPatch, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
 
 /** Turns an object's rendered JSON into its final JSON (before the user's JSON patches). */
 export interface IManifestTransform {
@@ -49,4 +49,17 @@ export function renderThrough(api: ApiObject, transform: IManifestTransform): ()
   };
   api.toJson = render;
   return render;
+}
+
+/**
+ * Whether an App's resolvers are only cdk8s's built-in ones (Lazy values, implicit tokens, number-or-string
+ * unions), which leave plain JSON as it is. A resolver of the user's may change any value.
+ */
+export function resolvesPlainJsonAsIs(resolvers: IResolver[]): boolean {
+  return resolvers.every(
+    (r) =>
+      r.constructor === LazyResolver ||
+      r.constructor === ImplicitTokenResolver ||
+      r.constructor === NumberStringUnionResolver,
+  );
 }
