@@ -19,7 +19,7 @@
 import { execFileSync, spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'fs';
-import { cpus } from 'os';
+import { cpus, loadavg } from 'os';
 import { dirname, join, resolve } from 'path';
 import { firstDifference } from './compare';
 import { generator, GeneratorInputs, GeneratorName, GENERATORS, RunTiming } from './generators';
@@ -63,6 +63,7 @@ function machine() {
     nproc: Number(execFileSync('nproc', { encoding: 'utf8' }).trim()),
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
+    loadAverageAtStart: loadavg().map((l) => round(l, 2)),
   };
 }
 
@@ -94,6 +95,7 @@ function checkIdentical(runners: { [name in GeneratorName]: Runner }, n: number)
 
 interface Phases {
   ms: number;
+  cpuMs: number;
   buildMs: number;
   synthMs: number;
   yamlMs: number;
@@ -120,6 +122,7 @@ function timeSize(runners: { [name in GeneratorName]: Runner }, n: number, gc: (
   }
   const medians = (name: GeneratorName): Phases => ({
     ms: median(runs[name].map((p) => p.ms)),
+    cpuMs: median(runs[name].map((p) => p.cpuMs)),
     buildMs: median(runs[name].map((p) => p.buildMs)),
     synthMs: median(runs[name].map((p) => p.synthMs)),
     yamlMs: median(runs[name].map((p) => p.yamlMs)),
@@ -185,7 +188,6 @@ function main(): void {
   log('outputs identical: (a), (b) and (c) write the same YAML, byte for byte (checked again on every timed run)');
 
   const runs: any[] = [];
-  let largestOurs: { n: number; objects: any[]; yaml: string } | undefined;
   for (const n of SIZES) {
     const t = timeSize(runners, n, gc);
     const rss = peakRss(inputsPath, n);
@@ -200,6 +202,9 @@ function main(): void {
       handWrittenMsPerWorkload: round(t.handWritten.ms / n, 4),
       floorMsPerWorkload: round(t.floor.ms / n, 4),
       peakRssMiB: { ours: rss.ours.peakRssMiB, handWritten: rss.handWritten.peakRssMiB, floor: rss.floor.peakRssMiB },
+      cpuMs: { ours: round(t.ours.cpuMs), handWritten: round(t.handWritten.cpuMs), floor: round(t.floor.cpuMs) },
+      cpuRatioVsHandWritten: round(t.ours.cpuMs / t.handWritten.cpuMs, 3),
+      cpuRatioVsFloor: round(t.ours.cpuMs / t.floor.cpuMs, 3),
       rssRatioVsHandWritten: round(rss.ours.peakRssMiB / rss.handWritten.peakRssMiB, 3),
       baseRssMiB: { ours: rss.ours.baseRssMiB, handWritten: rss.handWritten.baseRssMiB, floor: rss.floor.baseRssMiB },
       phasesMs: {
@@ -215,7 +220,7 @@ function main(): void {
     runs.push(run);
     log(
       `N = ${n}: ours ${run.oursMs} ms, hand-written ${run.handWrittenMs} ms, floor ${run.floorMs} ms; ` +
-        `a/b ${run.ratioVsHandWritten}, a/c ${run.ratioVsFloor}; peak RSS ${rss.ours.peakRssMiB} / ` +
+        `a/b ${run.ratioVsHandWritten} (CPU ${run.cpuRatioVsHandWritten}), a/c ${run.ratioVsFloor}; peak RSS ${rss.ours.peakRssMiB} / ` +
         `${rss.handWritten.peakRssMiB} / ${rss.floor.peakRssMiB} MiB`,
     );
   }
@@ -244,8 +249,7 @@ function main(): void {
     rules = { n: rulesN, ms: round(ms), shareOfOurs: round(ms / ours, 3) };
     log(`rules: ManifestRules.check over the ${objects.length} objects of N = ${rulesN}: ${rules.ms} ms`);
     const doctorN = SIZES.includes(5000) ? 5000 : Math.max(...SIZES);
-    largestOurs = { n: doctorN, objects: [], yaml: runners.ours(doctorN).yaml };
-    const d = doctorMs(found.rules, largestOurs.yaml, Math.max(3, Math.min(ROUNDS, 5)), gc);
+    const d = doctorMs(found.rules, runners.ours(doctorN).yaml, Math.max(3, Math.min(ROUNDS, 5)), gc);
     doctor = { n: doctorN, ms: round(d.ms), parseMs: round(d.parseMs), ratio: round(d.ms / d.parseMs, 3) };
     log(`doctor: N = ${doctorN}: parse + rules ${doctor.ms} ms, parse alone ${doctor.parseMs} ms: ${doctor.ratio}x`);
   } else {
@@ -268,7 +272,7 @@ function main(): void {
       libraryMs: round(imports.medians.library),
     },
     settings: { sizes: SIZES, rounds: ROUNDS, rssRepeats: RSS_REPEATS },
-    machine: host,
+    machine: { ...host, loadAverageAtEnd: loadavg().map((l) => round(l, 2)) },
     durationSeconds,
     date: new Date().toISOString().slice(0, 10),
   };
