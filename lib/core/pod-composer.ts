@@ -26,7 +26,7 @@ import {
 } from './pod-parts';
 import { hasPodTemplate, podSpecOf, podSpecPath, podTemplateOf } from './pod-template';
 import { checkHelper, NOT_PLAIN_JSON, renderHelper, sortedPlainCopy, sortKeys } from './render';
-import { renderThrough, resolvesPlainJsonAsIs } from './rendering';
+import { renderThrough, resolvesPlainJsonAsIs, synthCallOf } from './rendering';
 import { EffectiveResources, ResourceAccounting } from './resource-accounting';
 import { ServiceExposeOptions } from './service-exposure';
 import { SharedVolume, VolumeMountOptions } from './shared-volume';
@@ -75,6 +75,9 @@ export class PodComposer extends Construct {
   private readonly render: () => any;
   private readonly routing: FrontDoorRouting;
   private validatedRender?: any;
+  /** The synth call in which `validatedRender` was composed (see `synthCallOf`). */
+  private validatedIn?: object;
+  private readonly app: App;
   private warningsPrinted = false;
   private versionOverride?: KubernetesVersion;
   private frontDoor?: FrontDoorClaim;
@@ -105,6 +108,8 @@ export class PodComposer extends Construct {
       this.validatedRender = undefined;
       return validated ?? render();
     };
+    this.app = App.of(this);
+    synthCallOf(this.app);
     this.node.addValidation({ validate: () => this.validatePod() });
   }
 
@@ -437,6 +442,11 @@ export class PodComposer extends Construct {
       version: this.kubernetesVersion,
       isNative: (sidecar) => this.isNative(sidecar),
     });
+    // cdk8s's second validation pass in the same synth call: the pod composed in the first still holds.
+    const call = synthCallOf(this.app);
+    if (errors.length === 0 && call !== undefined && this.validatedRender !== undefined && this.validatedIn === call) {
+      return errors;
+    }
     this.validatedRender = undefined;
     let manifest: any;
     try {
@@ -446,7 +456,10 @@ export class PodComposer extends Construct {
       return errors;
     }
     errors.push(...checkPodSpec(podSpecOf(this.workloadKind, manifest), this.workloadKind));
-    if (errors.length === 0) this.validatedRender = manifest;
+    if (errors.length === 0) {
+      this.validatedRender = manifest;
+      this.validatedIn = call;
+    }
     return errors;
   }
 }
