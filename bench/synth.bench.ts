@@ -10,7 +10,7 @@
  * each generator comes from a process of its own; import time from fresh processes. Writes a JSON result
  * to BENCH_OUT and prints a table.
  *
- *   npm run bench                                   # N = 100, 1000, 5000; 5 rounds
+ *   npm run bench                                   # N = 100, 1000, 5000; 9 rounds
  *   BENCH_SIZES=200,1000 BENCH_ROUNDS=3 npm run bench
  *   BENCH_OUT=/tmp/results.json npm run bench
  *
@@ -41,7 +41,7 @@ function numbers(name: string, fallback: string): number[] {
 }
 
 const SIZES = numbers('BENCH_SIZES', '100,1000,5000');
-const ROUNDS = numbers('BENCH_ROUNDS', '5')[0];
+const ROUNDS = numbers('BENCH_ROUNDS', '9')[0];
 const IMPORT_REPEATS = numbers('BENCH_IMPORT_REPEATS', '25')[0];
 const RSS_REPEATS = numbers('BENCH_RSS_REPEATS', '1')[0];
 const OUT = resolve(process.env.BENCH_OUT ?? join(ROOT, 'bench', 'results.json'));
@@ -212,6 +212,8 @@ function main(): void {
         handWritten: roundPhases(t.handWritten),
         floor: roundPhases(t.floor),
       },
+      pairedRatioVsHandWritten: round(median(t.roundRatiosVsHandWritten), 3),
+      pairedRatioVsFloor: round(median(t.roundRatiosVsFloor), 3),
       roundRatiosVsHandWritten: t.roundRatiosVsHandWritten.map((r) => round(r, 3)),
       roundRatiosVsFloor: t.roundRatiosVsFloor.map((r) => round(r, 3)),
       kibPerWorkload: round(t.bytes / n / 1024, 2),
