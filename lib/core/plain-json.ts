@@ -26,3 +26,46 @@ export function sortKeys(value: any): any {
   }
   return value;
 }
+
+/** What `sortedPlainCopy` returns for a value that is not plain JSON. */
+export const NOT_PLAIN_JSON = Symbol('not plain JSON');
+
+/**
+ * A deep copy of `value` with object keys sorted and undefined values dropped (what `sortKeys` gives), when
+ * `value` is plain JSON: strings, numbers, booleans, null, arrays and plain objects. Returns `NOT_PLAIN_JSON`
+ * when it holds anything else (a Lazy value or any class instance, a function, an undefined array element),
+ * which needs cdk8s's resolution. For plain JSON, cdk8s's built-in resolvers change nothing, so resolving
+ * and then sorting gives this copy.
+ */
+export function sortedPlainCopy(value: any): any {
+  if (value === null) return null;
+  const type = typeof value;
+  if (type === 'string' || type === 'number' || type === 'boolean') return value;
+  if (type !== 'object') return NOT_PLAIN_JSON;
+  if (Array.isArray(value)) {
+    const out = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const item = sortedPlainCopy(value[i]);
+      if (item === NOT_PLAIN_JSON) return NOT_PLAIN_JSON;
+      out[i] = item;
+    }
+    return out;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return NOT_PLAIN_JSON;
+  const keys = Object.keys(value);
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1] > keys[i]) {
+      keys.sort();
+      break;
+    }
+  }
+  const out: any = {};
+  for (const key of keys) {
+    const v = value[key];
+    if (v === undefined) continue;
+    const item = sortedPlainCopy(v);
+    if (item === NOT_PLAIN_JSON) return NOT_PLAIN_JSON;
+    out[key] = item;
+  }
+  return out;
+}

@@ -1,4 +1,4 @@
-import { ApiObject, Lazy, resolve } from 'cdk8s';
+import { ApiObject, App, Lazy, resolve } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { CHECKSUM_ANNOTATION_PREFIX, configMapHash } from './content-hash';
@@ -28,9 +28,9 @@ import {
   SidecarOptions,
 } from './pod-parts';
 import { hasPodTemplate, podSpecOf, podSpecPath } from './pod-template';
-import { sortKeys } from './plain-json';
+import { NOT_PLAIN_JSON, sortedPlainCopy, sortKeys } from './plain-json';
 import { checkHelper, renderHelper } from './render';
-import { renderThrough } from './rendering';
+import { renderThrough, resolvesPlainJsonAsIs, synthCallOf } from './rendering';
 import { EffectiveResources, ResourceAccounting } from './resource-accounting';
 import { ServiceExposeOptions } from './service-exposure';
 import { SharedVolume, VolumeMountOptions } from './shared-volume';
@@ -79,6 +79,9 @@ export class PodComposer extends Construct {
   private readonly appStartupProbes = new Map<kplus.Container, HealthCheck>();
   private readonly routing: FrontDoorRouting;
   private validatedRender?: any;
+  /** The synth call in which `validatedRender` was composed (see `synthCallOf`). */
+  private validatedIn?: object;
+  private readonly app: App;
   private warningsPrinted = false;
   private versionOverride?: KubernetesVersion;
   private frontDoor?: FrontDoorClaim;
@@ -109,6 +112,8 @@ export class PodComposer extends Construct {
       this.validatedRender = undefined;
       return validated ?? render();
     };
+    this.app = App.of(this);
+    synthCallOf(this.app);
     this.node.addValidation({ validate: () => this.validatePod() });
     attachChartRules(
       this.apiObject,
@@ -415,8 +420,11 @@ export class PodComposer extends Construct {
    * Renders a helper to its Kubernetes JSON inside cdk8s's resolution: Lazy values and the App's resolvers
    * apply to its fields as to the fields cdk8s-plus renders.
    */
-  private renderPart(part: InitStep | Sidecar, native: boolean, key: string[]): any {
-    return sortKeys(resolve(key, renderHelper(part.container, native), this.apiObject));
+  private renderPart(part: InitStep | Sidecar, native: boolean, key: string[], plainAsIs: boolean): any {
+    const json = renderHelper(part.container, native);
+    // Plain JSON comes out of cdk8s's built-in resolvers unchanged: copy it sorted instead of resolving it.
+    const plain = plainAsIs ? sortedPlainCopy(json) : NOT_PLAIN_JSON;
+    return plain !== NOT_PLAIN_JSON ? plain : sortKeys(resolve(key, json, this.apiObject));
   }
 
   private compose(manifest: any): any {
@@ -428,13 +436,14 @@ export class PodComposer extends Construct {
       if (rendered) rendered.startupProbe = sortKeys(check._toJson());
     }
     const before = spec.initContainers ?? [];
+    const plainAsIs = resolvesPlainJsonAsIs(App.of(this.apiObject).resolvers);
     const init = this.orderedInitParts().map((p, i) =>
-      this.renderPart(p, p instanceof Sidecar, [...path, 'initContainers', `${before.length + i}`]),
+      this.renderPart(p, p instanceof Sidecar, [...path, 'initContainers', `${before.length + i}`], plainAsIs),
     );
     const apps = spec.containers ?? [];
     const classic = this.parts
       .filter((p): p is Sidecar => p instanceof Sidecar && !this.isNative(p))
-      .map((p, i) => this.renderPart(p, false, [...path, 'containers', `${apps.length + i}`]));
+      .map((p, i) => this.renderPart(p, false, [...path, 'containers', `${apps.length + i}`], plainAsIs));
     if (init.length > 0) spec.initContainers = [...before, ...init];
     if (classic.length > 0) spec.containers = [...apps, ...classic];
     // keep the pod spec's keys sorted, as cdk8s renders every other object
@@ -460,6 +469,11 @@ export class PodComposer extends Construct {
       version: this.kubernetesVersion,
       isNative: (sidecar) => this.isNative(sidecar),
     });
+    // cdk8s's second validation pass in the same synth call: the pod composed in the first still holds.
+    const call = synthCallOf(this.app);
+    if (errors.length === 0 && call !== undefined && this.validatedRender !== undefined && this.validatedIn === call) {
+      return errors;
+    }
     this.validatedRender = undefined;
     let manifest: any;
     try {
@@ -469,7 +483,10 @@ export class PodComposer extends Construct {
       return errors;
     }
     errors.push(...checkPodSpec(podSpecOf(this.workloadKind, manifest), this.workloadKind));
-    if (errors.length === 0) this.validatedRender = manifest;
+    if (errors.length === 0) {
+      this.validatedRender = manifest;
+      this.validatedIn = call;
+    }
     return errors;
   }
 }

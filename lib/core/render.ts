@@ -78,7 +78,8 @@ function renderEnv(env: { [name: string]: kplus.EnvValue }) {
 }
 
 /**
- * Renders a helper container to its Kubernetes JSON. `restartAlways` makes it a native sidecar.
+ * Renders a helper container to its Kubernetes JSON, keys sorted (a Lazy value is kept whole for the
+ * composer's resolution). `restartAlways` makes it a native sidecar.
  */
 export function renderHelper(props: HelperContainerProps, restartAlways: boolean): any {
   return sortKeys(

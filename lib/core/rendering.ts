@@ -1,4 +1,12 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
+import {
+  ApiObject,
+  App,
+  ImplicitTokenResolver,
+  IResolver,
+  JsonPatch,
+  LazyResolver,
+  NumberStringUnionResolver,
+} from 'cdk8s';
 
 /** Turns an object's rendered JSON into its final JSON (before the user's JSON patches). */
 export interface IManifestTransform {
@@ -49,4 +57,58 @@ export function renderThrough(api: ApiObject, transform: IManifestTransform): ()
   };
   api.toJson = render;
   return render;
+}
+
+/**
+ * Whether an App's resolvers are only cdk8s's built-in ones (Lazy values, implicit tokens, number-or-string
+ * unions), which leave plain JSON as it is. A resolver of the user's may change any value.
+ */
+export function resolvesPlainJsonAsIs(resolvers: IResolver[]): boolean {
+  return resolvers.every(
+    (r) =>
+      r.constructor === LazyResolver ||
+      r.constructor === ImplicitTokenResolver ||
+      r.constructor === NumberStringUnionResolver,
+  );
+}
+
+/** Which `synth()` / `synthYaml()` call an App is in. */
+interface SynthCalls {
+  current?: object;
+}
+
+const SYNTH_CALLS = new WeakMap<object, SynthCalls>();
+
+/**
+ * The `app.synth()` or `app.synthYaml()` call `app` is in: an object of its own for each call while it runs,
+ * undefined outside them. The first call of this function for an App makes the App's two methods record
+ * their calls (on the App instance; the methods themselves run unchanged).
+ *
+ * cdk8s validates the whole app twice in one synth (before writing, and again for each chart as it renders
+ * it); within one call nothing but cdk8s runs between the two passes, so what a validation computed in the
+ * first pass still holds in the second.
+ */
+export function synthCallOf(app: App): object | undefined {
+  let calls = SYNTH_CALLS.get(app);
+  if (!calls) {
+    calls = {};
+    SYNTH_CALLS.set(app, calls);
+    recordCalls(app, 'synth', calls);
+    recordCalls(app, 'synthYaml', calls);
+  }
+  return calls.current;
+}
+
+function recordCalls(app: App, method: 'synth' | 'synthYaml', calls: SynthCalls): void {
+  const original = (app as any)[method];
+  if (typeof original !== 'function') return;
+  (app as any)[method] = function (this: App, ...args: unknown[]) {
+    const outermost = calls.current === undefined;
+    if (outermost) calls.current = {};
+    try {
+      return original.apply(this, args);
+    } finally {
+      if (outermost) calls.current = undefined;
+    }
+  };
 }
