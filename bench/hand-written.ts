@@ -39,7 +39,7 @@ const HELPER_SECURITY: kplus.ContainerSecurityContextProps = {
 function healthProbe(port: number, periodSeconds: number, failureThreshold: number, timeoutSeconds: number) {
   return {
     failureThreshold,
-    httpGet: { path: '/api/v1/health', port: k8s.IntOrString.fromNumber(port) },
+    httpGet: { path: '/api/v1/uptime', port: k8s.IntOrString.fromNumber(port) },
     periodSeconds,
     timeoutSeconds,
   };
@@ -57,6 +57,11 @@ export function buildHandWritten(chart: Construct, i: number, pasted: PastedStri
         portNumber: APP.port,
         resources: resources(APP.cpuRequestMillis, APP.cpuLimitMillis, APP.memoryRequestMiB, APP.memoryLimitMiB),
         volumeMounts: [{ path: APP.logPath, volume: logs, readOnly: false }],
+        // the restricted Pod Security profile, written out as a careful user would
+        securityContext: {
+          capabilities: { drop: [kplus.Capability.ALL] },
+          seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
+        },
       },
     ],
   });
@@ -94,7 +99,7 @@ export function buildHandWritten(chart: Construct, i: number, pasted: PastedStri
     name: MIGRATION.name,
     image: pasted.images[MIGRATION.name],
     imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-    args: ['migrate'],
+    args: ['-skipCheckForUpdate', 'migrate'],
     envVariables: {
       FLYWAY_URL: kplus.EnvValue.fromValue(MIGRATION.jdbcUrl),
       FLYWAY_USER: kplus.EnvValue.fromSecretValue({ secret, key: MIGRATION.userKey }),
@@ -102,6 +107,7 @@ export function buildHandWritten(chart: Construct, i: number, pasted: PastedStri
       FLYWAY_LOCATIONS: kplus.EnvValue.fromValue('filesystem:/flyway/sql'),
       JAVA_TOOL_OPTIONS: kplus.EnvValue.fromValue('-Djava.io.tmpdir=/tmp -Duser.home=/tmp'),
       HOME: kplus.EnvValue.fromValue('/tmp'),
+      REDGATE_DISABLE_TELEMETRY: kplus.EnvValue.fromValue('true'),
     },
     volumeMounts: [
       { path: '/flyway/sql', volume: scripts, readOnly: true },
@@ -118,11 +124,12 @@ export function buildHandWritten(chart: Construct, i: number, pasted: PastedStri
     name: `${LOG_SHIPPER.name}-config`,
   });
   const state = kplus.Volume.fromEmptyDir(scope, 'ShipperState', `${LOG_SHIPPER.name}-state`, {
-    sizeLimit: Size.mebibytes(32),
+    sizeLimit: Size.mebibytes(256),
   });
   deployment.addInitContainer({
     name: LOG_SHIPPER.name,
     image: pasted.images[LOG_SHIPPER.name],
+    command: ['/fluent-bit/bin/fluent-bit', '-c', '/fluent-bit/etc/fluent-bit.conf'],
     imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
     restartPolicy: kplus.ContainerRestartPolicy.ALWAYS,
     ports: [{ number: 2020, protocol: kplus.Protocol.TCP }],

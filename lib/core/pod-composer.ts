@@ -30,7 +30,7 @@ import {
 import { hasPodTemplate, podSpecOf, podSpecPath } from './pod-template';
 import { NOT_PLAIN_JSON, sortedPlainCopy, sortKeys } from './plain-json';
 import { checkHelper, renderHelper } from './render';
-import { renderThrough, resolvesPlainJsonAsIs, synthCallOf } from './rendering';
+import { renderThrough, resolvesPlainJsonAsIs } from './rendering';
 import { EffectiveResources, ResourceAccounting } from './resource-accounting';
 import { ServiceExposeOptions } from './service-exposure';
 import { SharedVolume, VolumeMountOptions } from './shared-volume';
@@ -78,10 +78,6 @@ export class PodComposer extends Construct {
   private readonly render: () => any;
   private readonly appStartupProbes = new Map<kplus.Container, HealthCheck>();
   private readonly routing: FrontDoorRouting;
-  private validatedRender?: any;
-  /** The synth call in which `validatedRender` was composed (see `synthCallOf`). */
-  private validatedIn?: object;
-  private readonly app: App;
   private warningsPrinted = false;
   private versionOverride?: KubernetesVersion;
   private frontDoor?: FrontDoorClaim;
@@ -103,17 +99,7 @@ export class PodComposer extends Construct {
     );
     // The one place where rendering is hooked: cdk8s resolves the workload and cdk8s-plus maps it, the helper
     // containers are placed in their resolved order, then the user's JSON patches apply.
-    const render = renderThrough(this.apiObject, { transform: (manifest) => this.compose(manifest) });
-    this.render = render;
-    this.apiObject.toJson = () => {
-      // cdk8s validates every construct right before it renders them, in one synchronous pass: the
-      // manifest composed for validation is that render's result, used once.
-      const validated = this.validatedRender;
-      this.validatedRender = undefined;
-      return validated ?? render();
-    };
-    this.app = App.of(this);
-    synthCallOf(this.app);
+    this.render = renderThrough(this.apiObject, { transform: (manifest) => this.compose(manifest) });
     this.node.addValidation({ validate: () => this.validatePod() });
     attachChartRules(
       this.apiObject,
@@ -362,7 +348,6 @@ export class PodComposer extends Construct {
   }
 
   private addPart(part: InitStep | Sidecar): void {
-    this.validatedRender = undefined;
     const owner = `${part instanceof InitStep ? 'Init step' : 'Sidecar'} '${part.containerName}'`;
     checkHelper(owner, part.container);
     if (part instanceof InitStep) {
@@ -469,12 +454,6 @@ export class PodComposer extends Construct {
       version: this.kubernetesVersion,
       isNative: (sidecar) => this.isNative(sidecar),
     });
-    // cdk8s's second validation pass in the same synth call: the pod composed in the first still holds.
-    const call = synthCallOf(this.app);
-    if (errors.length === 0 && call !== undefined && this.validatedRender !== undefined && this.validatedIn === call) {
-      return errors;
-    }
-    this.validatedRender = undefined;
     let manifest: any;
     try {
       manifest = this.render();
@@ -483,10 +462,6 @@ export class PodComposer extends Construct {
       return errors;
     }
     errors.push(...checkPodSpec(podSpecOf(this.workloadKind, manifest), this.workloadKind));
-    if (errors.length === 0) {
-      this.validatedRender = manifest;
-      this.validatedIn = call;
-    }
     return errors;
   }
 }

@@ -31,7 +31,21 @@ export function renderThrough(api: ApiObject, transform: IManifestTransform): ()
         'patches where the library cannot find them; use cdk8s 2.70 or a later 2.x',
     );
   }
+  const app = App.of(api);
+  synthCallOf(app);
+  // Within one `app.synth()` / `app.synthYaml()` call cdk8s validates the app more than once, and the rules at
+  // synth read every object: the object is composed once per call and that result serves every reader.
+  let cachedIn: object | undefined;
+  let cached: any;
   const render = () => {
+    const call = synthCallOf(app);
+    if (call !== undefined && cachedIn === call) return cached;
+    const composed = compose();
+    cachedIn = call;
+    cached = composed;
+    return composed;
+  };
+  const compose = () => {
     const held = patches.splice(0, patches.length);
     let manifest: any;
     try {

@@ -1,6 +1,7 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { POD_SPEC_RULES } from '../core/pod-checks';
 import { KubernetesVersion } from '../core/kubernetes-version';
+import { synthCallOf } from '../core/rendering';
 import { Finding } from './finding';
 import { runRulesOn } from './manifest-rules';
 import { Severity } from './severity';
@@ -44,49 +45,63 @@ export function formatFinding(path: string, f: Finding): string {
 export function attachChartRules(apiObject: ApiObject, version: () => KubernetesVersion, prepare: () => void): void {
   COMPOSED.set(apiObject, version);
   const chart = Chart.of(apiObject);
-  PREPARE.set(chart, [...(PREPARE.get(chart) ?? []), prepare]);
+  const prepares = PREPARE.get(chart) ?? [];
+  prepares.push(prepare);
+  PREPARE.set(chart, prepares);
   if (ATTACHED.has(chart)) return;
   ATTACHED.add(chart);
   const printed = new Set<string>();
+  const app = App.of(chart);
+  // cdk8s validates the app more than once in one synth call; the chart's objects are checked once per call
+  let checkedIn: object | undefined;
+  let errorsOfCall: string[] = [];
   chart.node.addValidation({
     validate: () => {
-      for (const p of PREPARE.get(chart) ?? []) p();
-      const rendered: any[] = [];
-      const owners = new Map<any, ApiObject>();
-      for (const api of objectsOf(chart)) {
-        let json: any;
-        try {
-          json = api.toJson();
-        } catch {
-          continue; // the construct that fails to render reports it
-        }
-        rendered.push(json);
-        owners.set(json, api);
-      }
-      // every object is checked at its own target; the rules run once per distinct target (usually one)
-      const chartMinor = KubernetesVersion.targetOf(chart).minor;
-      const minorOf = new Map<any, number>();
-      for (const json of rendered) minorOf.set(json, COMPOSED.get(owners.get(json)!)?.().minor ?? chartMinor);
-      const findings = [...new Set(minorOf.values())]
-        .sort()
-        .flatMap((minor) => runRulesOn(rendered, minor).filter((x) => minorOf.get(x.object) === minor));
-      const errors: string[] = [];
-      for (const { object, finding: f } of findings) {
-        const api = owners.get(object);
-        if (api && COMPOSED.has(api) && COMPOSER_RULE_IDS.has(f.ruleId)) continue;
-        const path = api ? pathOf(api) : `${f.kind} '${f.name}'`;
-        if (f.acknowledged) {
-          if (f.severity === Severity.INFO) continue;
-          printOnce(printed, `[acknowledged] ${path}: ${f.ruleId} (${f.severity}): ${f.acknowledgedReason}`);
-        } else if (f.severity === Severity.ERROR) {
-          errors.push(formatFinding(path, f));
-        } else if (f.severity === Severity.WARNING) {
-          printOnce(printed, `[warning] ${formatFinding(path, f)}`);
-        }
-      }
-      return errors;
+      const call = synthCallOf(app);
+      if (call !== undefined && checkedIn === call) return errorsOfCall;
+      errorsOfCall = check();
+      checkedIn = call;
+      return errorsOfCall;
     },
   });
+
+  function check(): string[] {
+    for (const p of PREPARE.get(chart) ?? []) p();
+    const rendered: any[] = [];
+    const owners = new Map<any, ApiObject>();
+    for (const api of objectsOf(chart)) {
+      let json: any;
+      try {
+        json = api.toJson();
+      } catch {
+        continue; // the construct that fails to render reports it
+      }
+      rendered.push(json);
+      owners.set(json, api);
+    }
+    // every object is checked at its own target; the rules run once per distinct target (usually one)
+    const chartMinor = KubernetesVersion.targetOf(chart).minor;
+    const minorOf = new Map<any, number>();
+    for (const json of rendered) minorOf.set(json, COMPOSED.get(owners.get(json)!)?.().minor ?? chartMinor);
+    const findings = [...new Set(minorOf.values())]
+      .sort()
+      .flatMap((minor) => runRulesOn(rendered, minor).filter((x) => minorOf.get(x.object) === minor));
+    const errors: string[] = [];
+    for (const { object, finding: f } of findings) {
+      const api = owners.get(object);
+      if (api && COMPOSED.has(api) && COMPOSER_RULE_IDS.has(f.ruleId)) continue;
+      const path = api ? pathOf(api) : `${f.kind} '${f.name}'`;
+      if (f.acknowledged) {
+        if (f.severity === Severity.INFO) continue;
+        printOnce(printed, `[acknowledged] ${path}: ${f.ruleId} (${f.severity}): ${f.acknowledgedReason}`);
+      } else if (f.severity === Severity.ERROR) {
+        errors.push(formatFinding(path, f));
+      } else if (f.severity === Severity.WARNING) {
+        printOnce(printed, `[warning] ${formatFinding(path, f)}`);
+      }
+    }
+    return errors;
+  }
 }
 
 function printOnce(printed: Set<string>, line: string): void {
