@@ -629,7 +629,9 @@ export class PodComposer extends Construct {
       errors.push((e as Error).message);
       return errors;
     }
-    errors.push(...checkPodSpec(podSpecOf(this.workloadKind, manifest), this.workloadKind));
+    errors.push(
+      ...checkPodSpec(podSpecOf(this.workloadKind, manifest), this.workloadKind, manifest?.spec?.volumeClaimTemplates),
+    );
     if (errors.length === 0) this.validatedRender = manifest;
     return errors;
   }
