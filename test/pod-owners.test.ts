@@ -6,9 +6,16 @@ import * as path from 'path';
 import { ApiObject, Include, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
+  ConfigCheck,
+  EnvoySidecar,
   FluentBitConfig,
   FluentBitOutput,
   FluentBitSidecar,
+  FluentdSidecar,
+  FlywayMigration,
+  FlywayScripts,
+  GitCloneContent,
+  IstioInjection,
   OAuth2Provider,
   OAuth2ProxySidecar,
   PodComposer,
@@ -342,6 +349,75 @@ describe('an object of an Include', () => {
     expect(service.spec.ports).toEqual([{ port: 80, targetPort: 4180 }]);
     const template = only(manifests, 'Deployment').spec.template;
     expect(template.metadata.annotations['pod-patterns.cdk8s.io/front-door']).toBe('oauth2-proxy:4180');
+  });
+});
+
+describe('every pattern attaches to a KubeDeployment', () => {
+  const cases: Array<[string, (chart: any, workload: ApiObject) => void, string]> = [
+    [
+      'ConfigCheck',
+      (chart, workload) =>
+        new ConfigCheck(chart, 'check', {
+          workload,
+          volume: SharedVolume.emptyDir(chart, 'config'),
+          files: ['app.yaml'],
+        }),
+      'check',
+    ],
+    [
+      'FlywayMigration',
+      (chart, workload) => {
+        const secret = kplus.Secret.fromSecretName(chart, 'secret', 'credentials');
+        return new FlywayMigration(chart, 'migrate', {
+          workload,
+          jdbcUrl: 'jdbc:postgresql://postgres:5432/app',
+          user: { secret, key: 'username' },
+          password: { secret, key: 'password' },
+          scripts: FlywayScripts.fromConfigMap(
+            new kplus.ConfigMap(chart, 'sql', { data: { 'V1__init.sql': 'SELECT 1;' } }),
+          ),
+        });
+      },
+      'migrate',
+    ],
+    [
+      'GitCloneContent',
+      (chart, workload) =>
+        new GitCloneContent(chart, 'clone', {
+          workload,
+          repository: 'https://example.com/site.git',
+          mountPath: '/srv',
+        }),
+      'clone',
+    ],
+    [
+      'FluentdSidecar',
+      (chart, workload) =>
+        new FluentdSidecar(chart, 'fluentd', {
+          workload,
+          logVolume: SharedVolume.emptyDir(chart, 'logs'),
+          configMap: kplus.ConfigMap.fromConfigMapName(chart, 'fluentd-config', 'fluentd-config'),
+          elasticsearchHost: 'elasticsearch',
+        }),
+      'fluentd',
+    ],
+    ['EnvoySidecar', (chart, workload) => new EnvoySidecar(chart, 'envoy', { workload }), 'envoy'],
+  ];
+
+  test.each(cases)('%s', (_name, attach, container) => {
+    const { chart, deployment } = kubeDeployment();
+    attach(chart, deployment);
+    const spec = podSpecOf(only(synthValid(chart), 'Deployment'));
+    expect(containerNamed(spec, container).name).toBe(container);
+    expect(names(spec.containers).slice(0, 2)).toEqual(['api', 'worker']);
+  });
+
+  test('IstioInjection labels and annotates the pod template', () => {
+    const { chart, deployment } = kubeDeployment();
+    new IstioInjection(chart, 'mesh', { workload: deployment, nativeSidecar: true });
+    const template = only(synthValid(chart), 'Deployment').spec.template;
+    expect(template.metadata.labels).toEqual({ app: 'api', 'sidecar.istio.io/inject': 'true' });
+    expect(template.metadata.annotations).toEqual({ 'sidecar.istio.io/nativeSidecar': 'true' });
   });
 });
 
