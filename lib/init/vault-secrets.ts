@@ -109,8 +109,9 @@ export interface VaultSecretsProps extends PodPatternProps {
   readonly appUser?: number;
 
   /**
-   * The app container that reads the files (mount and `envVar`s).
-   * @default - the workload's first container
+   * The app container that reads the files (mount and `envVar`s): a cdk8s-plus workload's; on another pod
+   * template, choose the app container with `PodComposer.of(owner, { appContainer })`.
+   * @default - the composer's app container: the workload's first container unless chosen otherwise
    */
   readonly container?: kplus.Container;
 
