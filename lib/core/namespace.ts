@@ -23,12 +23,12 @@ export function namespaceOf(resource: Namespaced): string | undefined {
  */
 export function checkSameNamespace(
   owner: string,
-  workload: kplus.AbstractPod,
+  workloadNamespace: string | undefined,
   resource: kplus.IConfigMap | kplus.ISecret,
 ): void {
   const kind = resource instanceof kplus.ConfigMap ? 'ConfigMap' : resource instanceof kplus.Secret ? 'Secret' : '';
   if (!kind) return;
-  const [ours, theirs] = [namespaceOf(workload), namespaceOf(resource as kplus.ConfigMap | kplus.Secret)];
+  const [ours, theirs] = [workloadNamespace, namespaceOf(resource as kplus.ConfigMap | kplus.Secret)];
   if (ours === theirs) return;
   const uses = kind === 'ConfigMap' ? 'mounts ConfigMaps' : 'reads Secrets';
   throw new Error(

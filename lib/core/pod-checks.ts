@@ -40,15 +40,17 @@ const SPEC_PATH: { [kind: string]: string[] } = {
 };
 
 /**
- * Checks a rendered pod spec for what the API server would reject. Returns one message per problem.
+ * Checks a rendered pod spec for what the API server would reject (a StatefulSet's `volumeClaimTemplates`
+ * count as its pods' volumes). Returns one message per problem.
  * A thin adapter over the manifest rules in `POD_SPEC_RULES`.
  */
-export function checkPodSpec(spec: any, kind: string): string[] {
+export function checkPodSpec(spec: any, kind: string, volumeClaimTemplates?: any[]): string[] {
   const path = SPEC_PATH[kind] ?? ['spec', 'template', 'spec'];
   const object: any = { apiVersion: 'v1', kind, metadata: { name: 'pod' } };
   let node = object;
   path.slice(0, -1).forEach((key) => (node = node[key] = {}));
   node[path[path.length - 1]] = spec;
+  if (volumeClaimTemplates !== undefined) object.spec.volumeClaimTemplates = volumeClaimTemplates;
   const fixes = new Map(POD_SPEC_RULES.map((r) => [r.info.id, r.info.fix]));
   return runRules([object], KubernetesVersion.DEFAULT.minor, POD_SPEC_RULES)
     .filter((f) => f.severity === Severity.ERROR)

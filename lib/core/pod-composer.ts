@@ -1,14 +1,8 @@
-import { ApiObject, App, Lazy, resolve } from 'cdk8s';
+import { ApiObject, App, resolve } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { CHECKSUM_ANNOTATION_PREFIX, configMapHash } from './content-hash';
-import {
-  AppPort,
-  FRONT_DOOR_ANNOTATION,
-  FrontDoorClaim,
-  FrontDoorRouting,
-  servicesMadeByCdk8sPlus,
-} from './front-door';
+import { AppPort, FRONT_DOOR_ANNOTATION, FrontDoorClaim, FrontDoorRouting } from './front-door';
 import { HealthCheck } from './health-check';
 import { HelperContainerProps } from './helper-container';
 import { KubernetesVersion } from './kubernetes-version';
@@ -27,6 +21,7 @@ import {
   SidecarMode,
   SidecarOptions,
 } from './pod-parts';
+import { AppTarget, cdk8sPlusWorkloadOf, IPodOwner, podOwnerOf } from './pod-owner';
 import { hasPodTemplate, podSpecOf, podSpecPath } from './pod-template';
 import { NOT_PLAIN_JSON, sortedPlainCopy, sortKeys } from './plain-json';
 import { checkHelper, renderHelper } from './render';
@@ -42,6 +37,21 @@ export interface AppMountOptions extends VolumeMountOptions {
    * @default - the workload's first container
    */
   readonly container?: kplus.Container;
+
+  /**
+   * The app container to mount into, by name (for a pod template that is not a cdk8s-plus workload).
+   * @default - `container`, else the composer's app container
+   */
+  readonly containerName?: string;
+}
+
+/** Options for `PodComposer.of()`. */
+export interface PodComposerOptions {
+  /**
+   * The app container, by name: patterns mount into it, add env to it and read its port and user.
+   * @default - the first container of the pod template
+   */
+  readonly appContainer?: string;
 }
 
 const COMPOSER_ID = 'PodComposer';
@@ -50,49 +60,75 @@ const COMPOSER_ID = 'PodComposer';
  * The one mechanism through which every pattern contributes to a pod: init steps, sidecars, volumes and
  * their mounts, app env, pod annotations and labels, and the port a Service sends traffic to.
  *
- * Get it with `PodComposer.of(workload)` for any cdk8s-plus workload (Deployment, StatefulSet, Job,
- * CronJob, DaemonSet, Pod); `AppWorkload` has one as `composer`.
+ * Get it with `PodComposer.of(owner)` for any cdk8s-plus workload (Deployment, StatefulSet, Job,
+ * CronJob, DaemonSet, Pod), or for any cdk8s `ApiObject` with a pod template whoever made it: a
+ * `k8s.KubeDeployment`, an imported `KubeJob`, an object of an `Include` (a chart's `helm template` output);
+ * `AppWorkload` has one as `composer`. On an `ApiObject`, the pod template's own init containers and
+ * containers are kept (its init containers start first) and every edit is applied to its rendered JSON.
  *
  * Start-up order, native versus classic sidecars and the validation of the whole pod are resolved at
  * synth, once, so that parts may be added in any order.
  */
 export class PodComposer extends Construct {
-  /** The composer of a cdk8s-plus workload, created on first use. */
-  public static of(workload: kplus.AbstractPod): PodComposer {
-    const existing = workload.node.tryFindChild(COMPOSER_ID);
-    if (existing instanceof PodComposer) return existing;
-    return new PodComposer(workload);
+  /**
+   * The composer of a pod template, created on first use.
+   *
+   * @param owner a cdk8s-plus workload, or any `ApiObject` of kind Pod, Deployment, StatefulSet, DaemonSet,
+   *   ReplicaSet, Job or CronJob (a `KubeDeployment`, an object of an `Include`), or a construct whose default
+   *   child is one
+   */
+  public static of(owner: IConstruct, options: PodComposerOptions = {}): PodComposer {
+    const scope = cdk8sPlusWorkloadOf(owner) ?? composerScopeOf(owner);
+    const existing = scope.node.tryFindChild(COMPOSER_ID);
+    if (existing instanceof PodComposer) {
+      const wanted = options.appContainer;
+      if (wanted !== undefined && wanted !== existing.appContainerName) {
+        throw new Error(
+          `PodComposer '${existing.ownerPath}': the app container is already '${existing.appContainerName}', ` +
+            `so it cannot become '${wanted}'; pass 'appContainer' on the first PodComposer.of() of this pod only`,
+        );
+      }
+      return existing;
+    }
+    return new PodComposer(owner, options);
   }
-
-  /** The workload this composer adds to. */
-  public readonly workload: kplus.AbstractPod;
 
   /** The workload's kind: 'Deployment', 'Job', ... */
   public readonly workloadKind: string;
 
+  /** The construct path of the pod template's owner: the cdk8s-plus workload, or the `ApiObject`. */
+  public readonly ownerPath: string;
+
+  private readonly owner: IPodOwner;
   private readonly apiObject: ApiObject;
   private readonly parts: Array<InitStep | Sidecar> = [];
   private readonly volumes = new Map<string, SharedVolume>();
   private readonly services: kplus.Service[] = [];
   private readonly _warnings: string[] = [];
   private readonly render: () => any;
-  private readonly appStartupProbes = new Map<kplus.Container, HealthCheck>();
+  private readonly appStartupProbes = new Map<AppTarget, HealthCheck>();
   private readonly routing: FrontDoorRouting;
   private warningsPrinted = false;
   private versionOverride?: KubernetesVersion;
   private frontDoor?: FrontDoorClaim;
 
-  private constructor(workload: kplus.AbstractPod) {
-    super(workload, COMPOSER_ID);
-    this.workload = workload;
-    this.apiObject = ApiObject.of(workload);
-    this.workloadKind = this.apiObject.kind;
-    if (!hasPodTemplate(this.workloadKind)) {
-      throw new Error(
-        `PodComposer: '${workload.node.path}' is a ${this.workloadKind}; patterns attach to a Deployment, ` +
-          'StatefulSet, DaemonSet, Job, CronJob or Pod',
-      );
+  private constructor(ownerConstruct: IConstruct, options: PodComposerOptions) {
+    const workload = cdk8sPlusWorkloadOf(ownerConstruct);
+    if (workload) {
+      const kind = ApiObject.of(workload).kind;
+      if (!hasPodTemplate(kind)) {
+        throw new Error(
+          `PodComposer: '${workload.node.path}' is a ${kind}; patterns attach to a Deployment, ` +
+            'StatefulSet, DaemonSet, Job, CronJob or Pod',
+        );
+      }
     }
+    const owner = podOwnerOf(ownerConstruct, options.appContainer);
+    super(owner.scope, COMPOSER_ID);
+    this.owner = owner;
+    this.ownerPath = owner.path;
+    this.apiObject = owner.apiObject;
+    this.workloadKind = this.apiObject.kind;
     this.routing = new FrontDoorRouting(
       () => this.frontDoor,
       () => this.appPorts(),
@@ -123,28 +159,123 @@ export class PodComposer extends Construct {
     this.versionOverride = version;
   }
 
-  /** The workload's first app container, which patterns mount into and add env to by default. */
-  public get appContainer(): kplus.Container {
-    const first = this.workload.containers[0];
-    if (!first) {
+  /**
+   * The cdk8s-plus workload this composer adds to. A pod template that is not a cdk8s-plus workload (a
+   * `KubeDeployment`, an object of an `Include`) has none: use the composer's own facts (`namespace`,
+   * `appContainerName`, ...) instead.
+   */
+  public get workload(): kplus.AbstractPod {
+    const workload = this.owner.workload;
+    if (!workload) {
       throw new Error(
-        `PodComposer '${this.workload.node.path}': the workload has no app container yet; add it ` +
-          '(workload.addContainer) before attaching patterns',
+        `PodComposer '${this.ownerPath}': the ${this.workloadKind} is not a cdk8s-plus workload, so there is no ` +
+          "'workload'; read the pod's facts from the composer (namespace, appContainerName, appPortNumber, ...)",
       );
     }
-    return first;
+    return workload;
   }
 
   /**
-   * An init container the workload already has (added with cdk8s-plus's `addInitContainer`), as a part that
-   * helpers can name in `after`. Such containers start before every helper of this library.
+   * The cdk8s-plus app container (the one chosen with `appContainer`, else the first), which patterns mount
+   * into and add env to by default. A pod template that is not a cdk8s-plus workload has none: use
+   * `appContainerName`.
+   */
+  public get appContainer(): kplus.Container {
+    const workload = this.owner.workload;
+    if (!workload) {
+      throw new Error(
+        `PodComposer '${this.ownerPath}': the ${this.workloadKind} is not a cdk8s-plus workload, so its app ` +
+          `container is no kplus.Container; name it instead ('${this.appContainerName}', appContainerName)`,
+      );
+    }
+    const app = (this.owner as any).defaultApp as kplus.Container | undefined;
+    if (!app) {
+      throw new Error(
+        `PodComposer '${this.ownerPath}': the workload has no app container yet; add it ` +
+          '(workload.addContainer) before attaching patterns',
+      );
+    }
+    return app;
+  }
+
+  /** Whether the pod template is a cdk8s-plus workload's (else an `ApiObject`'s, edited as JSON). */
+  public get isCdk8sPlusWorkload(): boolean {
+    return this.owner.workload !== undefined;
+  }
+
+  /** The name of the app container patterns mount into and add env to by default. */
+  public get appContainerName(): string {
+    return this.owner.workload ? this.appContainer.name : ((this.owner as any).defaultApp as string);
+  }
+
+  /** The names of the pod template's app containers (the library's helpers not included), in order. */
+  public get appContainerNames(): string[] {
+    return this.owner.appContainerNames();
+  }
+
+  /** The first port number of the app container (or of the one named), if it declares one. */
+  public appPortNumber(containerName?: string): number | undefined {
+    return this.owner.portNumberOf(this.appTarget(containerName));
+  }
+
+  /** The user id the app container (or the one named) runs as, when its securityContext says. */
+  public appRunAsUser(containerName?: string): number | undefined {
+    return this.owner.runAsUserOf(this.appTarget(containerName));
+  }
+
+  /** The names of the env variables the app container (or the one named) already has. */
+  public appEnvNames(containerName?: string): string[] {
+    return this.owner.envNamesOf(this.appTarget(containerName));
+  }
+
+  /** The namespace the pod is rendered in (undefined: the default namespace). */
+  public get namespace(): string | undefined {
+    return this.owner.namespace;
+  }
+
+  /** The pod's terminationGracePeriodSeconds (30, Kubernetes' default, when it sets none). */
+  public get terminationGracePeriodSeconds(): number {
+    return this.owner.terminationGracePeriodSeconds;
+  }
+
+  /** The service account the pod runs as, when it names one. */
+  public get serviceAccountName(): string | undefined {
+    return this.owner.serviceAccountName;
+  }
+
+  /** Whether the pod mounts its service account token. */
+  public get automountsServiceToken(): boolean {
+    return this.owner.automountsServiceToken;
+  }
+
+  /** The pod's securityContext user, if set. */
+  public get podRunAsUser(): number | undefined {
+    return this.owner.podRunAsUser;
+  }
+
+  /** The pod's securityContext fsGroup, if set. */
+  public get podFsGroup(): number | undefined {
+    return this.owner.podFsGroup;
+  }
+
+  /** A label of the pod template (the manifest's own, or one added through the composer). */
+  public podLabel(key: string): string | undefined {
+    return this.owner.podLabel(key);
+  }
+
+  /**
+   * An init container the workload already has (added with cdk8s-plus's `addInitContainer`, or in the
+   * manifest's pod template), as a part that helpers can name in `after`. Such containers start before every
+   * helper of this library.
    */
   public existingInitContainer(name: string): IPodPart {
-    if (!this.workload.initContainers.some((c) => c.name === name)) {
-      const names = this.workload.initContainers.map((c) => `'${c.name}'`).join(', ') || 'none';
+    const existing = this.owner.initContainerNames();
+    if (!existing.includes(name)) {
+      const names = existing.map((c) => `'${c}'`).join(', ') || 'none';
+      const fix = this.owner.workload ? 'add it with addInitContainer first' : "check the manifest's initContainers";
       throw new Error(
-        `PodComposer '${this.workload.node.path}': the workload has no init container named '${name}' (it has ` +
-          `${names}); add it with addInitContainer first, or name an init step of this library instead`,
+        `PodComposer '${this.ownerPath}': the workload has no init container named '${name}' (it has ` +
+          `${names}); ${fix}, or name an init step of this library instead`,
       );
     }
     return new ExistingInitContainer(name);
@@ -168,23 +299,27 @@ export class PodComposer extends Construct {
   public addVolume(volume: SharedVolume): void {
     const existing = this.volumes.get(volume.name);
     if (existing === volume) return;
-    if (existing || this.workload.volumes.some((v) => v.name === volume.name && v !== volume.volume)) {
+    if (!existing && !this.owner.workload && this.owner.hasOtherVolume(volume)) {
       throw new Error(
-        `PodComposer '${this.workload.node.path}': two different volumes are named '${volume.name}'; ` +
+        `PodComposer '${this.ownerPath}': the SharedVolume '${volume.name}' has the name of a volume the ` +
+          `${this.workloadKind}'s pod template already has ('${volume.name}'); give the SharedVolume another name`,
+      );
+    }
+    if (existing || this.owner.hasOtherVolume(volume)) {
+      throw new Error(
+        `PodComposer '${this.ownerPath}': two different volumes are named '${volume.name}'; ` +
           'share one SharedVolume handle, or give one of them another name',
       );
     }
     this.volumes.set(volume.name, volume);
-    if (!this.workload.volumes.includes(volume.volume)) {
-      this.workload.addVolume(volume.volume);
-    }
+    this.owner.addVolume(volume);
   }
 
   /** Mounts a shared volume into an app container, read-only unless `readOnly: false`. */
   public mountIntoApp(volume: SharedVolume, path: string, options: AppMountOptions = {}): void {
     this.addVolume(volume);
-    const container = options.container ?? this.appContainer;
-    container.mount(path, volume.volume, { readOnly: options.readOnly ?? true, subPath: options.subPath });
+    const app = options.container ?? this.appTarget(options.containerName);
+    this.owner.mount(app, volume, { path, readOnly: options.readOnly ?? true, subPath: options.subPath });
   }
 
   /**
@@ -192,22 +327,27 @@ export class PodComposer extends Construct {
    * of the pod IP, which an app bound to 127.0.0.1 never passes). Applied when the pod is composed.
    */
   public replaceAppStartupProbe(check: HealthCheck, container?: kplus.Container): void {
-    this.appStartupProbes.set(container ?? this.appContainer, check);
+    this.appStartupProbes.set(container ?? this.appTarget(undefined), check);
   }
 
   /** Adds an environment variable to an app container. */
   public addAppEnv(name: string, value: kplus.EnvValue, container?: kplus.Container): void {
-    (container ?? this.appContainer).env.addVariable(name, value);
+    this.owner.addEnv(container ?? this.appTarget(undefined), name, value);
+  }
+
+  /** Adds an environment variable to the app container of this name. */
+  public addEnvToContainer(containerName: string, name: string, value: kplus.EnvValue): void {
+    this.owner.addEnv(this.appTarget(containerName), name, value);
   }
 
   /** Adds an annotation to the pod template. */
   public addPodAnnotation(key: string, value: string): void {
-    this.workload.podMetadata.addAnnotation(key, value);
+    this.owner.addPodAnnotation(key, value);
   }
 
   /** Adds a label to the pod template. */
   public addPodLabel(key: string, value: string): void {
-    this.workload.podMetadata.addLabel(key, value);
+    this.owner.addPodLabel(key, value);
   }
 
   /**
@@ -215,7 +355,7 @@ export class PodComposer extends Construct {
    * content, so that a change rolls the workload).
    */
   public addComputedPodAnnotation(key: string, value: IAnnotationValue): void {
-    this.workload.podMetadata.addAnnotation(key, Lazy.any({ produce: () => value.produce() }) as unknown as string);
+    this.owner.addPodAnnotation(key, value);
   }
 
   /**
@@ -255,10 +395,10 @@ export class PodComposer extends Construct {
    * @param by the name of the helper that owns it (for error messages)
    */
   public claimFrontDoor(port: number, by: string): void {
-    checkPort(`PodComposer '${this.workload.node.path}'`, 'front door port', port);
+    checkPort(`PodComposer '${this.ownerPath}'`, 'front door port', port);
     if (this.frontDoor && this.frontDoor.by !== by) {
       throw new Error(
-        `PodComposer '${this.workload.node.path}': '${by}' and '${this.frontDoor.by}' both want to be the ` +
+        `PodComposer '${this.ownerPath}': '${by}' and '${this.frontDoor.by}' both want to be the ` +
           "pod's front door; only one proxy may receive the Service's traffic",
       );
     }
@@ -282,21 +422,32 @@ export class PodComposer extends Construct {
    * door, if a proxy sidecar set one).
    */
   public exposeViaService(scope: Construct, id: string, options: ServiceExposeOptions = {}): kplus.Service {
-    const appPort = options.targetPort ?? this.appContainer.portNumber;
+    const appPort = options.targetPort ?? this.appPortNumber();
     if (appPort === undefined) {
       throw new Error(
-        `PodComposer '${this.workload.node.path}': the app container declares no port; give it 'portNumber' ` +
+        `PodComposer '${this.ownerPath}': the app container declares no port; give it 'portNumber' ` +
           "or pass 'targetPort'",
       );
     }
     const port = options.port ?? appPort;
     checkPort(`Service '${id}'`, 'port', port);
+    const labels = this.owner.workload ? {} : this.owner.selectorLabels();
+    if (!this.owner.workload && Object.keys(labels).length === 0) {
+      throw new Error(
+        `PodComposer '${this.ownerPath}': the ${this.workloadKind}'s pod template has no labels, so no Service ` +
+          "can select its pods; give the manifest's pod template labels",
+      );
+    }
     const service = new kplus.Service(scope, id, {
-      metadata: options.name ? { name: options.name } : undefined,
-      selector: this.workload,
+      metadata: {
+        ...(options.name ? { name: options.name } : {}),
+        ...(this.owner.workload ? {} : { namespace: this.namespace }),
+      },
+      selector: this.owner.workload,
       type: options.serviceType ?? kplus.ServiceType.CLUSTER_IP,
       ports: [{ port, targetPort: appPort, name: options.portName }],
     });
+    for (const [key, value] of Object.entries(labels)) service.selectLabel(key, value);
     // Rendered at synth: a front door claimed later still receives the traffic.
     this.routing.route(service, true);
     this.services.push(service);
@@ -359,9 +510,16 @@ export class PodComposer extends Construct {
         );
       }
     }
+    if (this.owner.takenContainerNames().includes(part.containerName)) {
+      throw new Error(
+        `PodComposer '${this.ownerPath}': the helper container '${part.containerName}' has the name of a ` +
+          `container the ${this.workloadKind}'s pod template already has ('${part.containerName}'); give the ` +
+          "helper another 'containerName'",
+      );
+    }
     if (this.parts.some((p) => p.containerName === part.containerName)) {
       throw new Error(
-        `PodComposer '${this.workload.node.path}': a helper container named '${part.containerName}' is ` +
+        `PodComposer '${this.ownerPath}': a helper container named '${part.containerName}' is ` +
           "already in this pod; give one of them another 'containerName'",
       );
     }
@@ -373,25 +531,31 @@ export class PodComposer extends Construct {
 
   /** The app containers' ports (the ports a Service that bypasses the front door would target). */
   private appPorts(): AppPort[] {
-    return this.workload.containers.flatMap((c) => c.ports.map((p) => ({ number: p.number, name: p.name })));
+    return this.owner.appPorts();
+  }
+
+  /** The app container of this name, or the composer's app container. */
+  private appTarget(containerName: string | undefined): AppTarget {
+    if (containerName !== undefined) return containerName;
+    return this.owner.workload ? this.appContainer : this.appContainerName;
   }
 
   /** Routes the Services cdk8s-plus made for the workload through the front door, if there is one. */
   private routeGeneratedServices(): void {
     if (!this.frontDoor) return;
-    for (const service of servicesMadeByCdk8sPlus(this.workload)) this.routing.route(service, false);
+    for (const service of this.owner.servicesMadeByOwner()) this.routing.route(service, false);
   }
 
   /** Resolves the start-up order of init steps and native sidecars. */
   private orderedInitParts(): Array<InitStep | Sidecar> {
     const initParts = this.parts.filter((p) => p instanceof InitStep || this.isNative(p));
     // init containers the workload already has start first: an `after` naming one always holds
-    const existing = new Set(this.workload.initContainers.map((c) => c.name));
+    const existing = new Set(this.owner.initContainerNames());
     const nodes: OrderNode[] = initParts.map((p) => ({
       name: p.containerName,
       after: p.after.map((a) => a.containerName).filter((name) => !existing.has(name) && this.isInitPart(name)),
     }));
-    const order = resolveOrder(`PodComposer '${this.workload.node.path}'`, nodes);
+    const order = resolveOrder(`PodComposer '${this.ownerPath}'`, nodes);
     return order.map((name) => initParts.find((p) => p.containerName === name)!);
   }
 
@@ -413,13 +577,10 @@ export class PodComposer extends Construct {
   }
 
   private compose(manifest: any): any {
-    if (this.parts.length === 0 && this.appStartupProbes.size === 0) return manifest;
+    this.owner.compose(manifest, this.appStartupProbes);
     const path = podSpecPath(this.workloadKind);
     const spec = podSpecOf(this.workloadKind, manifest);
-    for (const [container, check] of this.appStartupProbes) {
-      const rendered = (spec.containers ?? [])[this.workload.containers.indexOf(container)];
-      if (rendered) rendered.startupProbe = sortKeys(check._toJson());
-    }
+    if (!spec) return manifest;
     const before = spec.initContainers ?? [];
     const plainAsIs = resolvesPlainJsonAsIs(App.of(this.apiObject).resolvers);
     const init = this.orderedInitParts().map((p, i) =>
@@ -442,7 +603,7 @@ export class PodComposer extends Construct {
 
   private validatePod(): string[] {
     if (!this.warningsPrinted) {
-      this._warnings.forEach((w) => console.warn(`[warning] ${this.workload.node.path}: ${w}`));
+      this._warnings.forEach((w) => console.warn(`[warning] ${this.ownerPath}: ${w}`));
       this.warningsPrinted = true;
     }
     // Services cdk8s-plus made after the front door was claimed; validation runs before any object renders.
@@ -461,7 +622,9 @@ export class PodComposer extends Construct {
       errors.push((e as Error).message);
       return errors;
     }
-    errors.push(...checkPodSpec(podSpecOf(this.workloadKind, manifest), this.workloadKind));
+    errors.push(
+      ...checkPodSpec(podSpecOf(this.workloadKind, manifest), this.workloadKind, manifest?.spec?.volumeClaimTemplates),
+    );
     return errors;
   }
 }
@@ -469,4 +632,13 @@ export class PodComposer extends Construct {
 export interface IAnnotationValue {
   /** Returns the value. */
   produce(): string;
+}
+
+/** Where the composer of an `ApiObject` owner lives: under the object itself. */
+function composerScopeOf(owner: IConstruct): IConstruct {
+  try {
+    return ApiObject.of(owner);
+  } catch {
+    return owner; // the composer's constructor reports it
+  }
 }

@@ -1,5 +1,5 @@
 import * as kplus from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { checkDnsLabel, checkImage, dnsLabelFromId } from './names';
 import { PodComposer } from './pod-composer';
 import { IPodPart, SidecarMode } from './pod-parts';
@@ -7,10 +7,13 @@ import { IPodPart, SidecarMode } from './pod-parts';
 /** Props every pattern shares. */
 export interface PodPatternProps {
   /**
-   * The workload to add to: `AppWorkload.workload`, or any cdk8s-plus Deployment, StatefulSet, DaemonSet,
-   * Job, CronJob or Pod.
+   * The pod template to add to: `AppWorkload.workload` or any cdk8s-plus Deployment, StatefulSet, DaemonSet,
+   * Job, CronJob or Pod; or any cdk8s `ApiObject` of kind Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet,
+   * Job or CronJob, whoever made it (a `k8s.KubeDeployment`, an imported `KubeJob`, an object of an `Include`),
+   * or a construct whose default child is one. Choose its app container with
+   * `PodComposer.of(owner, { appContainer })` first; the default is its first container.
    */
-  readonly workload: kplus.AbstractPod;
+  readonly workload: IConstruct;
 
   /**
    * The helper container's name.

@@ -24,7 +24,7 @@ export function reference(
   resource: kplus.IConfigMap | kplus.ISecret,
   hashName?: string,
 ): string | undefined {
-  checkSameNamespace(owner, composer.workload, resource);
+  checkSameNamespace(owner, composer.namespace, resource);
   if (hashName !== undefined && resource instanceof kplus.ConfigMap) {
     return composer.addConfigHashAnnotation(hashName, resource);
   }

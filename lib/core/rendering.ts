@@ -46,13 +46,7 @@ export function renderThrough(api: ApiObject, transform: IManifestTransform): ()
     return composed;
   };
   const compose = () => {
-    const held = patches.splice(0, patches.length);
-    let manifest: any;
-    try {
-      manifest = base();
-    } finally {
-      patches.push(...held);
-    }
+    const { manifest, held } = withPatchesHeld(patches, base);
     let composed = transform.transform(manifest);
     for (const patch of held) {
       try {
@@ -125,4 +119,32 @@ function recordCalls(app: App, method: 'synth' | 'synthYaml', calls: SynthCalls)
       if (outermost) calls.current = undefined;
     }
   };
+}
+
+/**
+ * Renders an object with `base` (its own `toJson`, as it was before the library composed it) while its JSON
+ * patches are held back: the object as cdk8s resolves it and its class maps it, before anything the library
+ * composes and before the user's patches. Returns the manifest and the patches held.
+ */
+function withPatchesHeld(patches: JsonPatch[], base: () => any): { manifest: any; held: JsonPatch[] } {
+  const held = patches.splice(0, patches.length);
+  let manifest: any;
+  try {
+    manifest = base();
+  } finally {
+    patches.push(...held);
+  }
+  return { manifest, held };
+}
+
+/**
+ * A function that renders `api` as its class renders it, without the user's JSON patches and without what the
+ * library composes: the facts the composer reads about a manifest's pod (its containers, volumes, labels)
+ * come from it. Call before `renderThrough` wraps the object.
+ */
+export function baseRender(api: ApiObject): () => any {
+  const base = api.toJson.bind(api);
+  const patches: JsonPatch[] | undefined = (api as any).patches;
+  if (!Array.isArray(patches)) return base;
+  return () => withPatchesHeld(patches, base).manifest;
 }

@@ -133,8 +133,9 @@ function checkRefName(owner: string, name: string): string {
 /** Options for `GitCloneContent.mountInto()`. */
 export interface GitContentMountOptions {
   /**
-   * The app container to mount into.
-   * @default - the workload's first container
+   * The app container to mount into (a cdk8s-plus workload's; on another pod template, choose the app
+   * container with `PodComposer.of(owner, { appContainer })`).
+   * @default - the composer's app container: the workload's first container unless chosen otherwise
    */
   readonly container?: kplus.Container;
 

@@ -4,6 +4,7 @@ import { HelperMount, SharedVolume } from '../core/shared-volume';
 import { checkAbsolutePath, checkEnvName, checkInteger, checkUrl, derivedName } from '../core/names';
 import { InitStep } from '../core/pod-parts';
 import { referenceVolume } from '../core/references';
+import { PodComposer } from '../core/pod-composer';
 import { PodPattern, PodPatternProps } from '../core/pod-pattern';
 import { mib } from '../core/render';
 import { shellPreamble } from '../core/shell';
@@ -108,8 +109,9 @@ export interface VaultSecretsProps extends PodPatternProps {
   readonly appUser?: number;
 
   /**
-   * The app container that reads the files (mount and `envVar`s).
-   * @default - the workload's first container
+   * The app container that reads the files (mount and `envVar`s): a cdk8s-plus workload's; on another pod
+   * template, choose the app container with `PodComposer.of(owner, { appContainer })`.
+   * @default - the composer's app container: the workload's first container unless chosen otherwise
    */
   readonly container?: kplus.Container;
 
@@ -193,15 +195,15 @@ export class VaultSecrets extends PodPattern {
   constructor(scope: Construct, id: string, props: VaultSecretsProps) {
     super(scope, id, props);
     const owner = this.owner;
-    const workload = props.workload;
-    const app = props.container ?? this.composer.appContainer;
+    const composer = this.composer;
+    const appName = props.container?.name ?? composer.appContainerName;
 
     const address = checkVaultAddress(owner, props.address);
     const role = checkName(owner, 'role', props.role);
     const authMount = checkVaultPath(owner, 'authMountPath', props.authMountPath ?? 'kubernetes');
     const caKey = checkName(owner, 'caCertificateKey', props.caCertificateKey ?? 'ca.crt');
     this.mountPath = checkMountPath(owner, props.mountPath ?? '/vault/secrets');
-    checkServiceAccount(owner, workload, props.serviceAccount);
+    checkServiceAccount(owner, composer, props.serviceAccount);
 
     const secrets = props.secrets;
     if (secrets.length < 1 || secrets.length > MAX_SECRETS) {
@@ -210,7 +212,7 @@ export class VaultSecrets extends PodPattern {
           'sets over several VaultSecrets',
       );
     }
-    const envTaken = new Set(Object.keys(app.env.variables));
+    const envTaken = new Set(props.container ? Object.keys(props.container.env.variables) : composer.appEnvNames());
     const fileNames = new Set<string>();
     const envVars = new Set<string>();
     secrets.forEach((s, i) => {
@@ -231,7 +233,7 @@ export class VaultSecrets extends PodPattern {
         if (envVars.has(s.envVar) || envTaken.has(s.envVar)) {
           throw new Error(
             `${owner}: '${at}.envVar' ${JSON.stringify(s.envVar)} is already set on the app container ` +
-              `'${app.name}'; choose another name`,
+              `'${appName}'; choose another name`,
           );
         }
         envVars.add(s.envVar);
@@ -240,7 +242,8 @@ export class VaultSecrets extends PodPattern {
     this.fileNames = [...fileNames];
 
     // Who may read the files: the app's user alone, or the pod's fsGroup.
-    const access = fileAccess(owner, workload, app, props.appUser);
+    const appRunsAs = props.container ? props.container.securityContext.user : composer.appRunAsUser();
+    const access = fileAccess(owner, composer, appName, appRunsAs, props.appUser);
     this.fileMode = access.mode;
     this.runAsUser = access.runAsUser;
 
@@ -318,10 +321,10 @@ export class VaultSecrets extends PodPattern {
       { after: props.after },
     );
 
-    this.composer.mountIntoApp(this.volume, this.mountPath, { readOnly: true, container: app });
+    this.composer.mountIntoApp(this.volume, this.mountPath, { readOnly: true, container: props.container });
     for (const s of secrets) {
       if (s.envVar !== undefined) {
-        this.composer.addAppEnv(s.envVar, kplus.EnvValue.fromValue(this.pathOf(s.fileName)), app);
+        this.composer.addAppEnv(s.envVar, kplus.EnvValue.fromValue(this.pathOf(s.fileName)), props.container);
       }
     }
     if (props.disableAgentInjection ?? false) {
@@ -385,27 +388,35 @@ function checkMountPath(owner: string, value: string): string {
   return path;
 }
 
-function checkServiceAccount(owner: string, workload: kplus.AbstractPod, wanted?: kplus.IServiceAccount): void {
-  const actual = workload.serviceAccount;
-  const path = workload.node.path;
+function checkServiceAccount(owner: string, composer: PodComposer, wanted?: kplus.IServiceAccount): void {
+  const actual = composer.serviceAccountName;
+  const path = composer.ownerPath;
+  const cdk8sPlus = composer.isCdk8sPlusWorkload;
   if (actual === undefined) {
     throw new Error(
       `${owner}: the workload '${path}' sets no service account, so Vault would see the namespace's 'default' ` +
-        "one; create the workload with 'serviceAccount' (for example ServiceAccount.fromServiceAccountName(scope, " +
-        "'sa', 'my-app-sa')) and 'automountServiceAccountToken: true'",
+        'one; ' +
+        (cdk8sPlus
+          ? "create the workload with 'serviceAccount' (for example ServiceAccount.fromServiceAccountName(scope, " +
+            "'sa', 'my-app-sa')) and 'automountServiceAccountToken: true'"
+          : "give its pod template a 'serviceAccountName'"),
     );
   }
-  if (wanted !== undefined && wanted.name !== actual.name) {
+  if (wanted !== undefined && wanted.name !== actual) {
     throw new Error(
-      `${owner}: 'serviceAccount' is '${wanted.name}' but the workload '${path}' runs as '${actual.name}'; ` +
+      `${owner}: 'serviceAccount' is '${wanted.name}' but the workload '${path}' runs as '${actual}'; ` +
         'the pod logs in to Vault as the service account it runs as, so make them the same',
     );
   }
-  if (!workload.automountServiceAccountToken) {
+  if (!composer.automountsServiceToken) {
     throw new Error(
-      `${owner}: the workload '${path}' does not mount its service account token ` +
-        "('automountServiceAccountToken' is false, the cdk8s-plus default), so there is no JWT to log in to Vault " +
-        "with; create the workload with 'automountServiceAccountToken: true'",
+      cdk8sPlus
+        ? `${owner}: the workload '${path}' does not mount its service account token ` +
+            "('automountServiceAccountToken' is false, the cdk8s-plus default), so there is no JWT to log in to " +
+            "Vault with; create the workload with 'automountServiceAccountToken: true'"
+        : `${owner}: the workload '${path}' does not mount its service account token ` +
+            "('automountServiceAccountToken' is false in its pod template), so there is no JWT to log in to Vault " +
+            'with; set it to true in the manifest',
     );
   }
 }
@@ -418,16 +429,17 @@ interface FileAccess {
 
 function fileAccess(
   owner: string,
-  workload: kplus.AbstractPod,
-  app: kplus.Container,
+  composer: PodComposer,
+  appName: string,
+  appRunsAs: number | undefined,
   appUser: number | undefined,
 ): FileAccess {
-  const declared = app.securityContext.user ?? workload.securityContext.user;
+  const declared = appRunsAs ?? composer.podRunAsUser;
   if (appUser !== undefined) {
     checkInteger(owner, 'appUser', appUser, 1, 2147483647);
     if (declared !== undefined && declared !== appUser) {
       throw new Error(
-        `${owner}: 'appUser' is ${appUser} but the app container '${app.name}' runs as user ${declared}; the ` +
+        `${owner}: 'appUser' is ${appUser} but the app container '${appName}' runs as user ${declared}; the ` +
           "files would be unreadable to it. Drop 'appUser' or make them match",
       );
     }
@@ -436,18 +448,18 @@ function fileAccess(
   if (declared !== undefined) {
     if (declared === 0) {
       throw new Error(
-        `${owner}: the app container '${app.name}' runs as root (user 0); the init step does not run as root. ` +
+        `${owner}: the app container '${appName}' runs as root (user 0); the init step does not run as root. ` +
           "Run the app as another user, or set 'appUser' to it",
       );
     }
     return { mode: '0400', runAsUser: declared };
   }
-  const fsGroup = workload.securityContext.fsGroup;
+  const fsGroup = composer.podFsGroup;
   if (fsGroup !== undefined) {
     return { mode: '0440', runAsUser: 65534, group: fsGroup };
   }
   throw new Error(
-    `${owner}: cannot tell which user the app container '${app.name}' runs as, so the secret files cannot be ` +
+    `${owner}: cannot tell which user the app container '${appName}' runs as, so the secret files cannot be ` +
       "made readable by it alone; set 'appUser' (or the container's securityContext.user) to its user id, or " +
       'give the workload securityContext.fsGroup to share the files through that group',
   );

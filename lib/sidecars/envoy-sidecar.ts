@@ -3,7 +3,6 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { configMapVolume } from '../core/config-volume';
 import { HealthCheck } from '../core/health-check';
-import { namespaceOf } from '../core/namespace';
 import { checkDataKey, checkInteger, checkPort, derivedName } from '../core/names';
 import { PodPattern, PodPatternProps } from '../core/pod-pattern';
 import { SidecarMode } from '../core/pod-parts';
@@ -364,7 +363,7 @@ export class EnvoySidecar extends PodPattern {
       `admin ${this.adminPort}` +
       (this.listenerPorts.length > 0 ? `, listener ${this.listenerPorts.join(', ')}` : '') +
       (generated ? `, health ${generated.healthPort}` : '');
-    const appPort = props.workload.containers[0]?.portNumber;
+    const appPort = this.composer.appPortNumber();
     const upstreamPort = generated ? (generated.upstreamPort ?? appPort) : undefined;
     for (const port of new Set([appPort, upstreamPort])) {
       if (port !== undefined && envoyPorts.includes(port)) {
@@ -384,7 +383,7 @@ export class EnvoySidecar extends PodPattern {
       }
       const document = bootstrapDocument(this.adminPort, generated, upstreamPort, generated.upstreamTlsTrust?.key);
       this.configMap = new kplus.ConfigMap(this, 'Config', {
-        metadata: { namespace: namespaceOf(props.workload) },
+        metadata: { namespace: this.composer.namespace },
         data: { [config.key]: Yaml.stringify(document) },
       });
       checkObjectName(owner, ApiObject.of(this.configMap));
@@ -464,7 +463,7 @@ export class EnvoySidecar extends PodPattern {
   }
 
   private checkGracePeriod(drainSeconds: number): void {
-    const grace = this.composer.workload.terminationGracePeriod?.toSeconds() ?? 30;
+    const grace = this.composer.terminationGracePeriodSeconds;
     if (drainSeconds > 0 && drainSeconds >= grace) {
       throw new Error(
         `${this.owner}: 'drainSeconds' (${drainSeconds}) must be less than the pod's terminationGracePeriodSeconds ` +

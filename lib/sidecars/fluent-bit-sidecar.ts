@@ -2,7 +2,6 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { configMapVolume } from '../core/config-volume';
 import { HealthCheck } from '../core/health-check';
-import { namespaceOf } from '../core/namespace';
 import { checkAbsolutePath, checkInteger, derivedName } from '../core/names';
 import { Sidecar } from '../core/pod-parts';
 import { PodPattern, SidecarPatternProps } from '../core/pod-pattern';
@@ -133,7 +132,7 @@ export class FluentBitSidecar extends PodPattern {
     const bound = props.config._bind(this, {
       owner,
       containerName: this.containerName,
-      namespace: namespaceOf(props.workload),
+      namespace: this.composer.namespace,
       logMountPath: this.logMountPath,
       configMountPath: CONFIG_MOUNT_PATH,
       stateMountPath: STATE_MOUNT_PATH,
@@ -205,11 +204,11 @@ export class FluentBitSidecar extends PodPattern {
     mountLogsIntoApp(owner, this.composer, props.logVolume, props.appMountPath);
 
     const grace = config.graceSeconds;
-    const workload = props.workload;
+    const composer = this.composer;
     const sidecar = this.sidecar;
     this.node.addValidation({
       validate: () => {
-        const period = workload.terminationGracePeriod?.toSeconds() ?? 30;
+        const period = composer.terminationGracePeriodSeconds;
         // a native sidecar is stopped after the app has exited, from the same grace period
         const spent = this.composer.isNative(sidecar) ? appShutdown : 0;
         if (grace + spent < period) return [];

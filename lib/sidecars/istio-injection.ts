@@ -42,8 +42,12 @@ export interface IstioNamespaceOptions {
 
 /** Props for `IstioInjection`. */
 export interface IstioInjectionProps {
-  /** The workload whose pods Istio should (or should not) inject. */
-  readonly workload: kplus.AbstractPod;
+  /**
+   * The workload whose pods Istio should (or should not) inject: a cdk8s-plus workload, or any `ApiObject`
+   * with a pod template (a `KubeDeployment`, an object of an `Include`), or a construct whose default child is
+   * one.
+   */
+  readonly workload: IConstruct;
 
   /**
    * Whether Istio injects its proxy into these pods: the pod label `sidecar.istio.io/inject` ("true" or
@@ -179,8 +183,7 @@ export class IstioInjection extends Construct {
     const owner = `IstioInjection '${id}'`;
     this.composer = PodComposer.of(props.workload);
     this.inject = props.inject ?? true;
-    const labels = props.workload.podMetadata;
-    const existing = [INJECT_LABEL, REVISION_LABEL].find((k) => labels.getLabel(k) !== undefined);
+    const existing = [INJECT_LABEL, REVISION_LABEL].find((k) => this.composer.podLabel(k) !== undefined);
     if (existing) {
       throw new Error(
         `${owner}: the workload's pods already have the label '${existing}'; add one IstioInjection per workload`,
@@ -281,7 +284,7 @@ export class IstioInjection extends Construct {
   private warnAboutNetworkSteps(owner: string): string[] {
     this.collectWarnings(owner);
     if (!this.warningsPrinted) {
-      this._warnings.forEach((w) => console.warn(`[warning] ${this.composer.workload.node.path}: ${w}`));
+      this._warnings.forEach((w) => console.warn(`[warning] ${this.composer.ownerPath}: ${w}`));
       this.warningsPrinted = true;
     }
     return [];

@@ -267,7 +267,7 @@ export class OAuth2ProxySidecar extends PodPattern {
     const owner = this.owner;
     this.port = checkPort(owner, 'port', props.port ?? 4180);
     const listenAddress = checkListenAddress(owner, props.listenAddress ?? '0.0.0.0');
-    const upstreamPort = props.upstreamPort ?? this.composer.appContainer.portNumber;
+    const upstreamPort = props.upstreamPort ?? this.composer.appPortNumber();
     if (upstreamPort === undefined) {
       throw new Error(
         `${owner}: the app container declares no port, so the proxy has no upstream; give the app container a ` +

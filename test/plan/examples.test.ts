@@ -15,21 +15,25 @@ import { synthValid } from '../util/manifest';
 
 const EXAMPLES = path.join(__dirname, '..', '..', 'examples');
 
-function planOf(example: string): PodPlan {
+function planOf(example: string, workload?: string): PodPlan {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { build } = require(path.join(EXAMPLES, example, 'chart'));
   const plans = PodPlan.fromManifests(synthValid(build(Testing.app())));
-  expect(plans).toHaveLength(1);
-  return plans[0];
+  if (workload === undefined) expect(plans).toHaveLength(1);
+  const found = plans.filter((p) => workload === undefined || p.name === workload);
+  expect(found).toHaveLength(1);
+  return found[0];
 }
 
 interface Expected {
   readonly order: string[];
   readonly gates: string[];
   readonly requests: { cpu: string; memory: string };
-  readonly limits: { cpu: string; memory: string };
+  readonly limits: { cpu?: string; memory: string };
   readonly drivenBy?: string;
   readonly shutdownSeconds?: number;
+  /** The workload, when the example has several. */
+  readonly workload?: string;
 }
 
 const APP = 'app containers and sidecars';
@@ -97,6 +101,15 @@ const EXPECTED: { [example: string]: Expected } = {
     limits: { cpu: '1700m', memory: '2176Mi' },
     shutdownSeconds: 5,
   },
+  // the chart's web Deployment: wait 10m/16Mi (50m/32Mi), Vault 50m/64Mi (250m/128Mi), then the chart's app
+  // 100m/128Mi with a 256Mi memory limit and no CPU limit, which beats both steps
+  '09-third-party-chart': {
+    workload: 'shop-web',
+    order: ['wait-for-db', 'vault-secrets', 'shop'],
+    gates: ['runs to completion', 'runs to completion', 'run until the pod stops'],
+    requests: { cpu: '100m', memory: '128Mi' },
+    limits: { memory: '256Mi' },
+  },
 };
 
 describe('the plan of every example', () => {
@@ -108,7 +121,7 @@ describe('the plan of every example', () => {
   test.each(Object.entries(EXPECTED))('%s', (example, expected) => {
     // GIVEN the example's rendered, validated manifests
     // WHEN
-    const plan = planOf(example);
+    const plan = planOf(example, expected.workload);
     const json = plan.toJson();
     // THEN
     expect(json.startupOrder).toEqual(expected.order);
@@ -118,6 +131,21 @@ describe('the plan of every example', () => {
     expect(plan.effectiveResources.cpuRequest.drivenBy).toBe(expected.drivenBy ?? APP);
     expect(plan.shutdown.knownSpendSeconds).toBe(expected.shutdownSeconds ?? 0);
     expect(plan.shutdown.withinGracePeriod).toBe(true);
+  });
+
+  test("example 09's StatefulSet: the chart's init step, then native Fluent Bit beside postgres", () => {
+    // postgres 250m/256Mi (512Mi limit) + Fluent Bit 50m/64Mi (200m/128Mi); no CPU limit on postgres
+    const plan = planOf('09-third-party-chart', 'shop-db');
+    const json = plan.toJson();
+    expect(json.startupOrder).toEqual(['init-chmod-data', 'log-forwarder', 'postgres']);
+    expect(plan.phases.map((p) => p.gate)).toEqual([
+      'runs to completion',
+      'waits for startupProbe',
+      'run until the pod stops',
+    ]);
+    expect(json.effectiveRequests).toEqual({ cpu: '300m', memory: '320Mi' });
+    expect(json.effectiveLimits).toEqual({ memory: '640Mi' });
+    expect(plan.shutdown.knownSpendSeconds).toBe(5);
   });
 
   test('example 08: the sidecar stops after the app, and the runbook maps Init:N/M to containers', () => {

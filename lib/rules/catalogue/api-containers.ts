@@ -153,9 +153,12 @@ export const volumeDeclared: Rule = podRule(
       }
       declared.add(v?.name);
     });
+    // a StatefulSet's volumeClaimTemplates are volumes of each of its pods, under the claim's name
+    const claims: any[] = pod.kind === 'StatefulSet' ? pod.object?.spec?.volumeClaimTemplates : undefined;
+    const claimed = new Set((Array.isArray(claims) ? claims : []).map((c) => c?.metadata?.name));
     for (const c of pod.all) {
       (Array.isArray(c.container.volumeMounts) ? c.container.volumeMounts : []).forEach((m: any, i: number) => {
-        if (!declared.has(m?.name)) {
+        if (!declared.has(m?.name) && !claimed.has(m?.name)) {
           problem({
             container: c.name,
             field: `${c.field}.volumeMounts[${i}].name`,
