@@ -1,6 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Document, LineCounter, parseAllDocuments } from 'yaml';
+import type { Document } from 'yaml';
+
+/** The YAML parser, loaded on first use: importing the library (for its constructs) does not pay for it. */
+function yaml(): typeof import('yaml') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('yaml');
+}
 
 /** The kinds the rules read; objects of other kinds are skipped and counted. */
 export const CHECKED_KINDS = new Set([
@@ -120,6 +126,7 @@ function filesUnder(dir: string): string[] {
 
 /** Reads one input's text into objects, noting every problem with its line. */
 export function parseManifests(text: string, file: string, result: ReadResult): void {
+  const { LineCounter, parseAllDocuments } = yaml();
   const lineCounter = new LineCounter();
   let docs: Document.Parsed[];
   try {
