@@ -140,6 +140,8 @@ export class ManifestIndex {
   public readonly namespaces = new Map<string, any>();
   private readonly defined = new Map<string, string[]>();
   private readonly selected = new Map<any, PodView[]>();
+  /** Pods by `namespace \0 key \0 value` of each of their labels, built on first use. */
+  private byLabel?: Map<string, PodView[]>;
 
   constructor(
     objects: any[],
@@ -172,9 +174,31 @@ export class ManifestIndex {
     if (!pods) {
       const selector = stringMap(service.spec?.selector);
       const ns = namespaceOf(service);
-      pods = this.pods.filter((p) => p.namespace === ns && selects(selector, p.labels));
+      // the pods that carry the selector's first label, then the whole selector: linear in the app's size
+      const first = Object.keys(selector)[0];
+      const candidates = first === undefined ? [] : (this.labelIndex().get(labelKey(ns, first, selector[first])) ?? []);
+      pods = candidates.filter((p) => selects(selector, p.labels));
       this.selected.set(service, pods);
     }
     return pods;
   }
+
+  private labelIndex(): Map<string, PodView[]> {
+    if (!this.byLabel) {
+      this.byLabel = new Map();
+      for (const pod of this.pods) {
+        for (const [k, v] of Object.entries(pod.labels)) {
+          const key = labelKey(pod.namespace, k, v);
+          const list = this.byLabel.get(key);
+          if (list) list.push(pod);
+          else this.byLabel.set(key, [pod]);
+        }
+      }
+    }
+    return this.byLabel;
+  }
+}
+
+function labelKey(namespace: string | undefined, key: string, value: string): string {
+  return `${namespace ?? ''}\0${key}\0${value}`;
 }

@@ -4,6 +4,26 @@ import { Severity } from '../severity';
 
 /** A URL with credentials in its user part ('https://user:pass@host', 'https://$(TOKEN)@host'). */
 const URL_WITH_USERINFO = /[a-z][a-z0-9+.-]*:\/\/[^/\s@'"]+@[^\s'"]/i;
+
+/**
+ * The first URL with a user or token in `text`, as `URL_WITH_USERINFO` finds it: `[0]` is the match. Looks only
+ * at each '://' (a scan of a long script with the expression alone backtracks at every character).
+ */
+function urlWithUserinfo(text: string): RegExpExecArray | null {
+  if (!text.includes('@')) return null;
+  for (let at = text.indexOf('://'); at >= 0; at = text.indexOf('://', at + 3)) {
+    let start = at;
+    while (start > 0 && /[a-z0-9+.-]/i.test(text[start - 1])) start--;
+    URL_AT.lastIndex = start;
+    const m = URL_AT.exec(text);
+    if (m) return m;
+  }
+  return null;
+}
+
+/** `URL_WITH_USERINFO`, matched only where it is asked to start. */
+const URL_AT = new RegExp(URL_WITH_USERINFO.source, 'iy');
+
 /** Names that hold secrets. */
 const SECRET_NAME =
   /(^|[_.-])(password|passwd|pass|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?)$/i;
@@ -37,10 +57,11 @@ export const secretInArgs: Rule = podRule(
     for (const c of pod.all) {
       const secrets = secretEnv(c);
       for (const a of argvOf(c)) {
-        const vars = [...a.value.matchAll(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g)]
-          .map((m) => m[1])
-          .filter((v) => secrets.has(v));
-        const url = URL_WITH_USERINFO.exec(a.value);
+        const vars =
+          secrets.size > 0 && a.value.includes('$(')
+            ? [...a.value.matchAll(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g)].map((m) => m[1]).filter((v) => secrets.has(v))
+            : [];
+        const url = urlWithUserinfo(a.value);
         if (vars.length > 0) {
           problem({
             container: c.name,
@@ -92,7 +113,7 @@ export const secretInEnv: Rule = podRule(
       (Array.isArray(c.container.env) ? c.container.env : []).forEach((e: any, i: number) => {
         if (typeof e?.value !== 'string' || typeof e.name !== 'string') return;
         const field = `${c.field}.env[${i}].value`;
-        if (URL_WITH_USERINFO.test(e.value)) {
+        if (urlWithUserinfo(e.value)) {
           problem({
             container: c.name,
             field,
@@ -114,7 +135,7 @@ export const secretInEnv: Rule = podRule(
 function plainSecret(key: string, value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   if (PRIVATE_KEY.test(value)) return 'holds a private key';
-  if (URL_WITH_USERINFO.test(value)) return 'holds a URL with credentials';
+  if (urlWithUserinfo(value)) return 'holds a URL with credentials';
   if (
     SECRET_NAME.test(
       key
