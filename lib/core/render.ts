@@ -11,7 +11,7 @@ import {
   checkPortName,
   checkRelativePath,
 } from './names';
-import { dropUndefined, sortKeys } from './plain-json';
+import { dropUndefined } from './plain-json';
 
 /** Resources given to a helper container that sets none: enough for a shell loop, never a whole CPU. */
 export const DEFAULT_HELPER_RESOURCES: kplus.ContainerResources = {
@@ -78,40 +78,38 @@ function renderEnv(env: { [name: string]: kplus.EnvValue }) {
 }
 
 /**
- * Renders a helper container to its Kubernetes JSON, keys sorted (a Lazy value is kept whole for the
- * composer's resolution). `restartAlways` makes it a native sidecar.
+ * Renders a helper container to its Kubernetes JSON, keys in any order: the composer resolves it (a Lazy value
+ * is kept whole for that) and sorts its keys as cdk8s does. `restartAlways` makes it a native sidecar.
  */
 export function renderHelper(props: HelperContainerProps, restartAlways: boolean): any {
-  return sortKeys(
-    dropUndefined({
-      name: props.name,
-      image: props.image,
-      command: props.command,
-      args: props.args,
-      workingDir: props.workingDir,
-      env: props.env && Object.keys(props.env).length > 0 ? renderEnv(props.env) : undefined,
-      ports:
-        props.ports && props.ports.length > 0
-          ? props.ports.map((p) => dropUndefined({ containerPort: p.number, name: p.name, protocol: 'TCP' }))
-          : undefined,
-      resources: renderResources(props.resources ?? DEFAULT_HELPER_RESOURCES),
-      restartPolicy: restartAlways ? 'Always' : undefined,
-      ...hardenedFields(props),
-      startupProbe: props.startupProbe?._toJson(),
-      livenessProbe: props.livenessProbe?._toJson(),
-      readinessProbe: props.readinessProbe?._toJson(),
-      lifecycle: props.preStopCommand ? { preStop: { exec: { command: props.preStopCommand } } } : undefined,
-      volumeMounts:
-        props.mounts && props.mounts.length > 0
-          ? props.mounts.map((m) =>
-              dropUndefined({
-                name: m.volume.name,
-                mountPath: m.path,
-                subPath: m.subPath,
-                readOnly: m.readOnly ?? true,
-              }),
-            )
-          : undefined,
-    }),
-  );
+  return dropUndefined({
+    name: props.name,
+    image: props.image,
+    command: props.command,
+    args: props.args,
+    workingDir: props.workingDir,
+    env: props.env && Object.keys(props.env).length > 0 ? renderEnv(props.env) : undefined,
+    ports:
+      props.ports && props.ports.length > 0
+        ? props.ports.map((p) => dropUndefined({ containerPort: p.number, name: p.name, protocol: 'TCP' }))
+        : undefined,
+    resources: renderResources(props.resources ?? DEFAULT_HELPER_RESOURCES),
+    restartPolicy: restartAlways ? 'Always' : undefined,
+    ...hardenedFields(props),
+    startupProbe: props.startupProbe?._toJson(),
+    livenessProbe: props.livenessProbe?._toJson(),
+    readinessProbe: props.readinessProbe?._toJson(),
+    lifecycle: props.preStopCommand ? { preStop: { exec: { command: props.preStopCommand } } } : undefined,
+    volumeMounts:
+      props.mounts && props.mounts.length > 0
+        ? props.mounts.map((m) =>
+            dropUndefined({
+              name: m.volume.name,
+              mountPath: m.path,
+              subPath: m.subPath,
+              readOnly: m.readOnly ?? true,
+            }),
+          )
+        : undefined,
+  });
 }

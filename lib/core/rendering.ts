@@ -21,7 +21,7 @@ export interface IManifestTransform {
  * added. Returns the render function (the object's `toJson` now calls it).
  */
 export function renderThrough(api: ApiObject, transform: IManifestTransform): () => any {
-  const base = api.toJson.bind(api);
+  const base = unmemoized(api);
   // cdk8s applies an object's JSON patches inside toJson, before cdk8s-plus's mapping and before anything
   // composed here exists; they are held back from that step and applied to the composed manifest instead.
   const patches: JsonPatch[] | undefined = (api as any).patches;
@@ -31,20 +31,6 @@ export function renderThrough(api: ApiObject, transform: IManifestTransform): ()
         'patches where the library cannot find them; use cdk8s 2.70 or a later 2.x',
     );
   }
-  const app = App.of(api);
-  synthCallOf(app);
-  // Within one `app.synth()` / `app.synthYaml()` call cdk8s validates the app more than once, and the rules at
-  // synth read every object: the object is composed once per call and that result serves every reader.
-  let cachedIn: object | undefined;
-  let cached: any;
-  const render = () => {
-    const call = synthCallOf(app);
-    if (call !== undefined && cachedIn === call) return cached;
-    const composed = compose();
-    cachedIn = call;
-    cached = composed;
-    return composed;
-  };
   const compose = () => {
     const { manifest, held } = withPatchesHeld(patches, base);
     let composed = transform.transform(manifest);
@@ -63,8 +49,42 @@ export function renderThrough(api: ApiObject, transform: IManifestTransform): ()
     }
     return composed;
   };
-  api.toJson = render;
-  return render;
+  api.toJson = compose;
+  return renderOncePerSynthCall(api);
+}
+
+const MEMO_OF = Symbol('render of the object before it was memoized');
+
+/** The object's render without the per-call memo `renderOncePerSynthCall` may have put around it. */
+function unmemoized(api: ApiObject): () => any {
+  const current: any = api.toJson;
+  return current[MEMO_OF] ?? current.bind(api);
+}
+
+/**
+ * Within one `app.synth()` / `app.synthYaml()` call cdk8s validates the app more than once, and the rules at
+ * synth read every object: the object renders once per call and that result serves every reader (outside
+ * such calls it renders each time). Idempotent; returns the object's `toJson`.
+ */
+export function renderOncePerSynthCall(api: ApiObject): () => any {
+  const current: any = api.toJson;
+  if (current[MEMO_OF]) return current;
+  const render = current.bind(api);
+  const app = App.of(api);
+  synthCallOf(app);
+  let renderedIn: object | undefined;
+  let rendered: any;
+  const memo: any = () => {
+    const call = synthCallOf(app);
+    if (call !== undefined && renderedIn === call) return rendered;
+    const json = render();
+    renderedIn = call;
+    rendered = json;
+    return json;
+  };
+  memo[MEMO_OF] = render;
+  api.toJson = memo;
+  return memo;
 }
 
 /**
@@ -143,7 +163,7 @@ function withPatchesHeld(patches: JsonPatch[], base: () => any): { manifest: any
  * come from it. Call before `renderThrough` wraps the object.
  */
 export function baseRender(api: ApiObject): () => any {
-  const base = api.toJson.bind(api);
+  const base = unmemoized(api);
   const patches: JsonPatch[] | undefined = (api as any).patches;
   if (!Array.isArray(patches)) return base;
   return () => withPatchesHeld(patches, base).manifest;

@@ -1,7 +1,7 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { POD_SPEC_RULES } from '../core/pod-checks';
 import { KubernetesVersion } from '../core/kubernetes-version';
-import { synthCallOf } from '../core/rendering';
+import { renderOncePerSynthCall, synthCallOf } from '../core/rendering';
 import { Finding } from './finding';
 import { runRulesOn } from './manifest-rules';
 import { Severity } from './severity';
@@ -72,7 +72,7 @@ export function attachChartRules(apiObject: ApiObject, version: () => Kubernetes
     for (const api of objectsOf(chart)) {
       let json: any;
       try {
-        json = api.toJson();
+        json = renderOncePerSynthCall(api)();
       } catch {
         continue; // the construct that fails to render reports it
       }

@@ -66,6 +66,11 @@ export const initDominatesRequests: Rule = podRule(
 );
 
 const LOOP = /\b(until|while)\b[\s\S]*\bsleep\b/;
+
+/** A shell loop that sleeps (the expression runs only on text that holds all of its words). */
+function isLoop(text: string): boolean {
+  return text.includes('sleep') && (text.includes('until') || text.includes('while')) && LOOP.test(text);
+}
 const BOUNDED = /\btimeout\s|deadline|\$\{?SECONDS\b|-gt\b|-ge\b|-lt\b|-le\b|attempt|tries|retries|max_wait|\bseq\b/i;
 
 export const waitWithoutDeadline: Rule = podRule(
@@ -85,7 +90,7 @@ export const waitWithoutDeadline: Rule = podRule(
     if (deadline !== undefined) return;
     for (const c of pod.initContainers) {
       if (c.native) continue;
-      const loop = argvOf(c).find((a) => LOOP.test(a.value) && !BOUNDED.test(a.value));
+      const loop = argvOf(c).find((a) => isLoop(a.value) && !BOUNDED.test(a.value));
       if (!loop) continue;
       problem({
         container: c.name,
