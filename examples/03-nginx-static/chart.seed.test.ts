@@ -50,6 +50,8 @@ test('03-nginx-static rebuilds the seed with GitCloneContent, with only the list
       ...cdk8sPlusAppContainerDefaults(NGINX),
       [`${NGINX}.securityContext`]:
         'cdk8s-plus defaults, relaxed for the root nginx image (no escalation, not privileged)',
+      // the baseline profile is accepted on purpose, with its reason, for the rules and the plan
+      'metadata.annotations.pod-patterns.cdk8s.io/acknowledge': 'pod-security-restricted acknowledged with a reason',
       ...cdk8sPlusDeploymentDefaults(),
       ...cdk8sPlusPodDefaults('spec.template'),
       [`${POD}.securityContext`]: 'cdk8s-plus pod security context (runAsNonRoot relaxed for nginx)',

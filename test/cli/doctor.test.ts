@@ -24,6 +24,11 @@ spec:
       resources:
         requests: { cpu: 100m, memory: 64Mi }
         limits: { memory: 128Mi }
+      securityContext:
+        runAsNonRoot: true
+        allowPrivilegeEscalation: false
+        capabilities: { drop: [ALL] }
+        seccompProfile: { type: RuntimeDefault }
 `;
 
 describe('doctor as a process', () => {
@@ -60,6 +65,7 @@ describe('doctor as a process', () => {
     const sarif = JSON.parse(sarifRun.stdout);
     // THEN both locate the finding
     expect(json.findings).toEqual([
+      expect.objectContaining({ ruleId: 'pod-security-restricted', line: 7 }),
       expect.objectContaining({ ruleId: 'resources-missing', line: 7 }),
       expect.objectContaining({
         ruleId: 'flag-with-value',
@@ -70,7 +76,7 @@ describe('doctor as a process', () => {
         line: 9,
       }),
     ]);
-    expect(json.summary).toMatchObject({ error: 0, warning: 2, objects: 1, files: 1 });
+    expect(json.summary).toMatchObject({ error: 0, warning: 3, objects: 1, files: 1 });
     expect(sarifRun.status).toBe(0);
     expect(sarif.version).toBe('2.1.0');
     expect(sarif.runs[0].tool.driver.rules.map((r: any) => r.id)).toContain('flag-with-value');
@@ -96,8 +102,8 @@ describe('doctor as a process', () => {
     // THEN each problem is reported, without a stack trace, and the good objects are checked
     expect(run.status).toBe(2);
     const mixed = path.join(dir, 'a-mixed.yaml');
-    expect(run.stdout).toContain(`input    ${mixed}:13: malformed YAML:`);
-    expect(run.stdout).toContain(`input    ${mixed}:15: is not a Kubernetes object: it has no kind`);
+    expect(run.stdout).toContain(`input    ${mixed}:18: malformed YAML:`);
+    expect(run.stdout).toContain(`input    ${mixed}:20: is not a Kubernetes object: it has no kind`);
     expect(run.stdout).toContain(`input    ${path.join(dir, 'c-binary.yaml')}: is binary, not YAML or JSON`);
     expect(run.stdout).toContain(`note     ${path.join(dir, 'b-empty.yaml')}: is empty`);
     expect(run.stdout).toContain("container 'Web_App': 'name' must be a DNS-1123 label");

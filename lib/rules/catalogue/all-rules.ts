@@ -1,4 +1,5 @@
 import { Rule } from '../rule';
+import { podSecurityRestricted } from './pod-security';
 import { acknowledgement, annotationSyntax, KNOWN_RULE_IDS, labelSyntax, objectName } from './api-metadata';
 import {
   containerName,
@@ -76,6 +77,8 @@ export const RULES: Rule[] = [
   secretInConfigMap,
   secretOnDisk,
   referenceNamespace,
+  // Pod Security
+  podSecurityRestricted,
   // resources and hygiene
   resourcesMissing,
   initDominatesRequests,
