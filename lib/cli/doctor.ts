@@ -1,6 +1,7 @@
 import { Finding } from '../rules/finding';
 import { ManifestRules, parseTargetVersion } from '../rules/manifest-rules';
 import { Severity, severityRank } from '../rules/severity';
+import { CommandArgs, maxBytesOption, readArgs, startCommand, UsageError } from './args';
 import { DoctorReport, formatJson, formatSarif, formatText, LocatedFinding } from './format';
 import { ManifestDocument, readManifests, ReadResult } from './read-manifests';
 
@@ -13,8 +14,6 @@ export interface CommandIo {
   readonly version: string;
 }
 
-/** A usage mistake: the command prints it with the usage and exits 2. */
-export class UsageError extends Error {}
 
 export const DOCTOR_USAGE = `Usage: cdk8s-pod-patterns doctor [options] <file|folder|->...
 
@@ -32,78 +31,38 @@ Exit status: 0 no error-level finding, 1 at least one, 2 bad usage or unreadable
 `;
 
 interface DoctorOptions {
-  inputs: string[];
   format: 'text' | 'json' | 'sarif';
   targetVersion?: string;
   minSeverity: Severity;
   maxBytes?: number;
-  help: boolean;
 }
 
-function parseArgs(args: string[]): DoctorOptions {
-  const options: DoctorOptions = { inputs: [], format: 'text', minSeverity: Severity.INFO, help: false };
-  const rest = [...args];
-  while (rest.length > 0) {
-    const arg = rest.shift()!;
-    if (arg === '--') {
-      options.inputs.push(...rest.splice(0));
-      break;
-    }
-    if (arg === '-h' || arg === '--help') {
-      options.help = true;
-      continue;
-    }
-    if (arg === '-' || !arg.startsWith('-')) {
-      options.inputs.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = () => {
-      if (eq > 0) return arg.slice(eq + 1);
-      const next = rest.shift();
-      if (next === undefined) throw new UsageError(`${name} needs a value`);
-      return next;
-    };
-    switch (name) {
-      case '--format': {
-        const v = value();
-        if (v !== 'text' && v !== 'json' && v !== 'sarif') {
-          throw new UsageError(`--format must be text, json or sarif, got ${JSON.stringify(v)}`);
-        }
-        options.format = v;
-        break;
+function parseArgs(args: string[]): DoctorOptions & CommandArgs {
+  const options: DoctorOptions = { format: 'text', minSeverity: Severity.INFO };
+  const read = readArgs(args, {
+    '--format': (v) => {
+      if (v !== 'text' && v !== 'json' && v !== 'sarif') {
+        throw new UsageError(`--format must be text, json or sarif, got ${JSON.stringify(v)}`);
       }
-      case '--target-version':
-        options.targetVersion = value();
-        try {
-          parseTargetVersion(options.targetVersion);
-        } catch {
-          throw new UsageError(
-            `--target-version must be a Kubernetes version such as 1.29, got ${JSON.stringify(options.targetVersion)}`,
-          );
-        }
-        break;
-      case '--min-severity': {
-        const v = value();
-        if (!Object.values(Severity).includes(v as Severity)) {
-          throw new UsageError(`--min-severity must be error, warning or info, got ${JSON.stringify(v)}`);
-        }
-        options.minSeverity = v as Severity;
-        break;
+      options.format = v;
+    },
+    '--target-version': (v) => {
+      try {
+        parseTargetVersion(v);
+      } catch {
+        throw new UsageError(`--target-version must be a Kubernetes version such as 1.29, got ${JSON.stringify(v)}`);
       }
-      case '--max-bytes': {
-        const v = value();
-        if (!/^\d+$/.test(v) || Number(v) < 1)
-          throw new UsageError(`--max-bytes must be a positive whole number, got ${JSON.stringify(v)}`);
-        options.maxBytes = Number(v);
-        break;
+      options.targetVersion = v;
+    },
+    '--min-severity': (v) => {
+      if (!Object.values(Severity).includes(v as Severity)) {
+        throw new UsageError(`--min-severity must be error, warning or info, got ${JSON.stringify(v)}`);
       }
-      default:
-        throw new UsageError(`unknown option ${name}`);
-    }
-  }
-  return options;
+      options.minSeverity = v as Severity;
+    },
+    '--max-bytes': (v) => (options.maxBytes = maxBytesOption(v)),
+  });
+  return { ...options, ...read };
 }
 
 /** Runs the rules over what was read and locates each finding in its file. */
@@ -141,22 +100,9 @@ function matches(object: any, f: Finding): boolean {
 
 /** `doctor`: reads manifests, runs the rules, prints the report; returns the exit status. */
 export function doctor(args: string[], io: CommandIo): number {
-  let options: DoctorOptions;
-  try {
-    options = parseArgs(args);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    io.stderr(`cdk8s-pod-patterns doctor: ${e.message}\n\n${DOCTOR_USAGE}`);
-    return 2;
-  }
-  if (options.help) {
-    io.stdout(DOCTOR_USAGE);
-    return 0;
-  }
-  if (options.inputs.length === 0) {
-    io.stderr(`cdk8s-pod-patterns doctor: give at least one file, folder or '-'\n\n${DOCTOR_USAGE}`);
-    return 2;
-  }
+  const start = startCommand('doctor', DOCTOR_USAGE, io, () => parseArgs(args));
+  if ('exit' in start) return start.exit;
+  const options = start.options;
   const read = readManifests(options.inputs, { stdin: io.stdin, maxBytes: options.maxBytes });
   const all = diagnose(read, options.targetVersion);
   const min = severityRank(options.minSeverity);

@@ -1,5 +1,6 @@
 import { PodPlan } from '../plan/pod-plan';
-import { CommandIo, UsageError } from './doctor';
+import { CommandArgs, maxBytesOption, readArgs, startCommand, UsageError } from './args';
+import { CommandIo } from './doctor';
 import { readManifests } from './read-manifests';
 
 export const PLAN_USAGE = `Usage: cdk8s-pod-patterns plan [options] <file|folder|->...
@@ -17,77 +18,30 @@ Options:
 Exit status: 0 every workload planned, 2 bad usage, unreadable input or a workload whose pod cannot be read.
 `;
 
-type Format = 'text' | 'markdown' | 'json';
-
 interface PlanOptions {
-  inputs: string[];
-  format: Format;
+  format: 'text' | 'markdown' | 'json';
   maxBytes?: number;
-  help: boolean;
 }
 
-function parseArgs(args: string[]): PlanOptions {
-  const options: PlanOptions = { inputs: [], format: 'text', help: false };
-  const rest = [...args];
-  while (rest.length > 0) {
-    const arg = rest.shift()!;
-    if (arg === '--') {
-      options.inputs.push(...rest.splice(0));
-      break;
-    }
-    if (arg === '-h' || arg === '--help') {
-      options.help = true;
-      continue;
-    }
-    if (arg === '-' || !arg.startsWith('-')) {
-      options.inputs.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const value = (): string => {
-      if (eq > 0) return arg.slice(eq + 1);
-      const next = rest.shift();
-      if (next === undefined) throw new UsageError(`${name} needs a value`);
-      return next;
-    };
-    if (name === '--format') {
-      const v = value();
+function parseArgs(args: string[]): PlanOptions & CommandArgs {
+  const options: PlanOptions = { format: 'text' };
+  const read = readArgs(args, {
+    '--format': (v) => {
       if (v !== 'text' && v !== 'markdown' && v !== 'json') {
         throw new UsageError(`--format must be text, markdown or json, got ${JSON.stringify(v)}`);
       }
       options.format = v;
-    } else if (name === '--max-bytes') {
-      const v = value();
-      if (!/^\d+$/.test(v) || Number(v) < 1) {
-        throw new UsageError(`--max-bytes must be a positive whole number, got ${JSON.stringify(v)}`);
-      }
-      options.maxBytes = Number(v);
-    } else {
-      throw new UsageError(`unknown option ${name}`);
-    }
-  }
-  return options;
+    },
+    '--max-bytes': (v) => (options.maxBytes = maxBytesOption(v)),
+  });
+  return { ...options, ...read };
 }
 
 /** `plan`: reads manifests and prints the start-up plan of each workload; returns the exit status. */
 export function plan(args: string[], io: CommandIo): number {
-  let options: PlanOptions;
-  try {
-    options = parseArgs(args);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    io.stderr(`cdk8s-pod-patterns plan: ${e.message}\n\n${PLAN_USAGE}`);
-    return 2;
-  }
-  if (options.help) {
-    io.stdout(PLAN_USAGE);
-    return 0;
-  }
-  if (options.inputs.length === 0) {
-    io.stderr(`cdk8s-pod-patterns plan: give at least one file, folder or '-'\n\n${PLAN_USAGE}`);
-    return 2;
-  }
+  const start = startCommand('plan', PLAN_USAGE, io, () => parseArgs(args));
+  if ('exit' in start) return start.exit;
+  const options = start.options;
   const read = readManifests(options.inputs, { stdin: io.stdin, maxBytes: options.maxBytes });
   let status = 0;
   for (const p of read.problems) {

@@ -1,3 +1,5 @@
+import { quantityValue as valueOf } from '../plan/quantity';
+
 /**
  * The API server's syntax checks, as predicates and problem descriptions (apimachinery's validation
  * package): DNS names, qualified names, label values, port names, env var names, quantities and cron.
@@ -7,7 +9,6 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const QUALIFIED_NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const C_ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
-const QUANTITY = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+|Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$/;
 
 /** The problem with a DNS-1123 label (at most 63 characters), or undefined. */
 export function dnsLabelProblem(value: string): string | undefined {
@@ -96,41 +97,13 @@ export function envNameProblem(value: string, minor: number): string | undefined
 /** Whether a value is a Kubernetes quantity ('250m', '64Mi', '1e3', 2). */
 export function isQuantity(value: unknown): boolean {
   if (typeof value === 'number') return Number.isFinite(value) && value >= 0;
-  return typeof value === 'string' && QUANTITY.test(value) && !value.startsWith('-');
+  return typeof value === 'string' && value.trim() === value && !value.startsWith('-') && valueOf(value) !== undefined;
 }
-
-const BINARY: { [suffix: string]: number } = {
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
-const DECIMAL: { [suffix: string]: number } = {
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  '': 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-};
 
 /** A quantity in base units (cores, bytes), or undefined when it is not a quantity. */
 export function quantityValue(value: unknown): number | undefined {
   if (typeof value === 'number') return value;
-  if (!isQuantity(value)) return undefined;
-  const m = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?)$/.exec(
-    value as string,
-  )!;
-  const base = Number(m[1]);
-  if (m[2]) return base * 10 ** Number(m[2].slice(1));
-  const suffix = m[3] ?? '';
-  return base * (BINARY[suffix] ?? DECIMAL[suffix]);
+  return isQuantity(value) ? valueOf(value) : undefined;
 }
 
 const CRON_MACROS = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']);
