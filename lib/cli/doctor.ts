@@ -14,7 +14,6 @@ export interface CommandIo {
   readonly version: string;
 }
 
-
 export const DOCTOR_USAGE = `Usage: cdk8s-pod-patterns doctor [options] <file|folder|->...
 
 Checks Kubernetes YAML (cdk8s synth output, helm template output, hand-written manifests, multi-document
