@@ -31,7 +31,7 @@ describe('parseQuantity', () => {
 });
 
 describe('ofPodSpec', () => {
-  test("the brief's example: the largest init container wins", () => {
+  test("the guide's example: the largest init container wins", () => {
     // init-1: 1 CPU/512Mi, init-2: 500m/256Mi, app: 500m/256Mi => 1 CPU, 512Mi driven by init-1
     const r = ResourceAccounting.ofPodSpec({
       initContainers: [
