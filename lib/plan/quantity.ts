@@ -28,7 +28,19 @@ const QUANTITY = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|E
 /** The value of a quantity in base units (cores, bytes), or undefined when the text is not a quantity. */
 export function quantityValue(quantity: unknown): number | undefined {
   if (typeof quantity !== 'string' && typeof quantity !== 'number') return undefined;
-  const m = QUANTITY.exec(String(quantity).trim());
+  const text = String(quantity);
+  // manifests repeat a handful of quantities ('10m', '64Mi') thousands of times: each is parsed once
+  if (PARSED.has(text)) return PARSED.get(text);
+  if (PARSED.size >= 4096) PARSED.clear();
+  const value = parse(text);
+  PARSED.set(text, value);
+  return value;
+}
+
+const PARSED = new Map<string, number | undefined>();
+
+function parse(text: string): number | undefined {
+  const m = QUANTITY.exec(text.trim());
   if (!m) return undefined;
   const base = Number(m[1]);
   if (m[2]) return base * 10 ** Number(m[2].slice(1));

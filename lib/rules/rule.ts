@@ -61,6 +61,19 @@ export function argvOf(c: ContainerView): Array<{ value: string; field: string }
 /** The image's repository without registry host, tag or digest ('quay.io/oauth2-proxy/oauth2-proxy:v7' -> 'oauth2-proxy/oauth2-proxy'). */
 export function imageRepository(image: unknown): string {
   if (typeof image !== 'string') return '';
+  // an app's pods name a handful of images thousands of times: each is read once
+  let repository = REPOSITORIES.get(image);
+  if (repository === undefined) {
+    if (REPOSITORIES.size >= 4096) REPOSITORIES.clear();
+    repository = repositoryOf(image);
+    REPOSITORIES.set(image, repository);
+  }
+  return repository;
+}
+
+const REPOSITORIES = new Map<string, string>();
+
+function repositoryOf(image: string): string {
   let rest = image.split('@')[0];
   const slash = rest.lastIndexOf('/');
   const colon = rest.lastIndexOf(':');

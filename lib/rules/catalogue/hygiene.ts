@@ -111,8 +111,17 @@ const LOG_SHIPPERS = [
 
 function isLogShipper(c: ContainerView): boolean {
   const repo = imageRepository(c.container.image);
-  return LOG_SHIPPERS.some((re) => re.test(repo));
+  let shipper = SHIPPER_REPOSITORIES.get(repo);
+  if (shipper === undefined) {
+    shipper = LOG_SHIPPERS.some((re) => re.test(repo));
+    if (SHIPPER_REPOSITORIES.size >= 4096) SHIPPER_REPOSITORIES.clear();
+    SHIPPER_REPOSITORIES.set(repo, shipper);
+  }
+  return shipper;
 }
+
+/** Whether an image repository is a log shipper's, by repository (a handful per app). */
+const SHIPPER_REPOSITORIES = new Map<string, boolean>();
 
 export const logShipperOrphanVolume: Rule = podRule(
   {
