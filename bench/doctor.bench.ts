@@ -1,6 +1,6 @@
 /**
- * Doctor benchmark: the YAML of N benchmark workloads (the synth benchmark's shape, built with the
- * patterns), read by the doctor, against the YAML parse alone. Reports medians and the share the rules add.
+ * Doctor benchmark: the YAML of N benchmark workloads (the synth benchmark's shape, built by its generator
+ * (a), bench/ours.ts), read by the doctor, against the YAML parse alone. Reports medians and the share the rules add.
  *
  * The YAML is made once: DISTINCT workloads are synthesized with the patterns and copied, renamed, up to N.
  *
@@ -8,55 +8,20 @@
  *   BENCH_DOCTOR_N=1000 BENCH_DOCTOR_ROUNDS=5 npm run bench
  */
 import { App, Chart, Yaml } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
 import { parseAllDocuments } from 'yaml';
-import {
-  AppWorkload,
-  FluentBitConfig,
-  FluentBitHealth,
-  FluentBitSidecar,
-  FlywayMigration,
-  FlywayScripts,
-  SharedVolume,
-  WaitForService,
-  WaitTarget,
-} from '../lib';
 import { diagnose } from '../lib/cli/doctor';
 import { parseManifests, ReadResult } from '../lib/cli/read-manifests';
+import { buildOurs } from './ours';
 
 const N = Number(process.env.BENCH_DOCTOR_N ?? 5000);
 const DISTINCT = Math.min(N, 100);
 const ROUNDS = Number(process.env.BENCH_DOCTOR_ROUNDS ?? 3);
 
-function workload(chart: Chart, i: number): void {
-  const app = new AppWorkload(chart, `app-${i}`, { container: { name: 'app', image: 'app:1', portNumber: 8080 } });
-  const logs = SharedVolume.emptyDir(app, 'logs');
-  app.composer.mountIntoApp(logs, '/var/log/app', { readOnly: false });
-  new WaitForService(app, 'wait-postgres', { workload: app.workload, targets: [WaitTarget.tcp('postgres', 5432)] });
-  new WaitForService(app, 'wait-redis', { workload: app.workload, targets: [WaitTarget.tcp('redis', 6379)] });
-  const secret = kplus.Secret.fromSecretName(app, 'db', 'db');
-  new FlywayMigration(app, 'migrate', {
-    workload: app.workload,
-    jdbcUrl: 'jdbc:postgresql://postgres:5432/app',
-    user: { secret, key: 'username' },
-    password: { secret, key: 'password' },
-    scripts: FlywayScripts.fromConfigMap(kplus.ConfigMap.fromConfigMapName(app, 'sql', 'sql')),
-  });
-  new FluentBitSidecar(app, 'logs-shipper', {
-    workload: app.workload,
-    logVolume: logs,
-    config: FluentBitConfig.fromConfigMap(kplus.ConfigMap.fromConfigMapName(app, 'flb', 'fluent-bit-config'), {
-      health: FluentBitHealth.httpServer(),
-    }),
-  });
-  app.exposeViaService({ port: 80 });
-}
-
 /** The YAML of N workloads: DISTINCT synthesized ones, copied with unique names and labels. */
 function makeYaml(): string {
   const app = new App({ outdir: '/tmp/bench-unused' });
   const chart = new Chart(app, 'bench');
-  for (let i = 0; i < DISTINCT; i++) workload(chart, i);
+  for (let i = 0; i < DISTINCT; i++) buildOurs(chart, i);
   const base = Yaml.stringify(...chart.toJson());
   const copies: string[] = [];
   for (let copy = 0; copy * DISTINCT < N; copy++) {
