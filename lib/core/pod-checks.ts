@@ -9,13 +9,11 @@ import {
   volumeDeclared,
   workloadRestartPolicy,
 } from '../rules/catalogue/api-containers';
-import { RUNS_TO_COMPLETION } from '../rules/manifest-index';
 import { runRules } from '../rules/manifest-rules';
 import { Rule } from '../rules/rule';
 import { Severity } from '../rules/severity';
 import { KubernetesVersion } from './kubernetes-version';
-
-export { RUNS_TO_COMPLETION };
+import { podSpecPath, podTemplatePath } from './pod-template';
 
 /**
  * The rules that need only a pod spec and its workload kind: the composer reports them for the pods it
@@ -33,19 +31,13 @@ export const POD_SPEC_RULES: Rule[] = [
   workloadRestartPolicy,
 ];
 
-/** Where the pod spec sits, by workload kind. */
-const SPEC_PATH: { [kind: string]: string[] } = {
-  Pod: ['spec'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
-};
-
 /**
  * Checks a rendered pod spec for what the API server would reject (a StatefulSet's `volumeClaimTemplates`
  * count as its pods' volumes). Returns one message per problem.
  * A thin adapter over the manifest rules in `POD_SPEC_RULES`.
  */
 export function checkPodSpec(spec: any, kind: string, volumeClaimTemplates?: any[]): string[] {
-  const path = SPEC_PATH[kind] ?? ['spec', 'template', 'spec'];
+  const path = podTemplatePath(kind) ? podSpecPath(kind) : ['spec', 'template', 'spec'];
   const object: any = { apiVersion: 'v1', kind, metadata: { name: 'pod' } };
   let node = object;
   path.slice(0, -1).forEach((key) => (node = node[key] = {}));

@@ -9,7 +9,7 @@ import { KubernetesVersion } from './kubernetes-version';
 import { checkPort } from './names';
 import { OrderNode, resolveOrder } from './ordering';
 import { partProblems } from './part-checks';
-import { checkPodSpec, RUNS_TO_COMPLETION } from './pod-checks';
+import { checkPodSpec } from './pod-checks';
 import { PodPlan } from '../plan/pod-plan';
 import { attachChartRules } from '../rules/chart-rules';
 import {
@@ -22,7 +22,7 @@ import {
   SidecarOptions,
 } from './pod-parts';
 import { AppTarget, cdk8sPlusWorkloadOf, IPodOwner, podOwnerOf } from './pod-owner';
-import { hasPodTemplate, podSpecOf, podSpecPath } from './pod-template';
+import { hasPodTemplate, podSpecOf, podSpecPath, RUNS_TO_COMPLETION } from './pod-template';
 import { NOT_PLAIN_JSON, sortedPlainCopy, sortKeys } from './plain-json';
 import { checkHelper, renderHelper } from './render';
 import { renderThrough, resolvesPlainJsonAsIs, synthCallOf } from './rendering';

@@ -1,28 +1,44 @@
-/** Where the pod spec sits in each workload kind's manifest. */
-const POD_SPEC_PATH: { [kind: string]: string[] } = {
-  Pod: ['spec'],
-  Deployment: ['spec', 'template', 'spec'],
-  StatefulSet: ['spec', 'template', 'spec'],
-  DaemonSet: ['spec', 'template', 'spec'],
-  ReplicaSet: ['spec', 'template', 'spec'],
-  Job: ['spec', 'template', 'spec'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+/**
+ * Where the pod template sits in each kind's manifest (`[]` for a Pod: the manifest is its own template). The
+ * one table of the library: the composer, the rules and the plan read pod templates through it.
+ */
+const POD_TEMPLATE_PATH: { [kind: string]: string[] } = {
+  Pod: [],
+  Deployment: ['spec', 'template'],
+  StatefulSet: ['spec', 'template'],
+  DaemonSet: ['spec', 'template'],
+  ReplicaSet: ['spec', 'template'],
+  Job: ['spec', 'template'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+  // the rules also read the pods of this legacy kind; patterns and plans are not made for it
+  ReplicationController: ['spec', 'template'],
 };
 
-/** Whether manifests of this kind hold a pod template. */
+/** The workload kinds patterns attach to and plans are made for. */
+export const WORKLOAD_KINDS = Object.keys(POD_TEMPLATE_PATH).filter((k) => k !== 'ReplicationController');
+
+/** Kinds whose pods run to completion. */
+export const RUNS_TO_COMPLETION = new Set(['Job', 'CronJob']);
+
+/** Whether patterns attach to, and plans are made for, manifests of this kind. */
 export function hasPodTemplate(kind: string): boolean {
-  return POD_SPEC_PATH[kind] !== undefined;
+  return WORKLOAD_KINDS.includes(kind);
+}
+
+/** The path of the pod template in a manifest of any kind that holds one (the rules read them all). */
+export function podTemplatePath(kind: string): string[] | undefined {
+  return Object.prototype.hasOwnProperty.call(POD_TEMPLATE_PATH, kind) ? POD_TEMPLATE_PATH[kind] : undefined;
 }
 
 /** The path of the pod spec in a manifest of this kind: `['spec', 'template', 'spec']` for a Deployment. */
 export function podSpecPath(kind: string): string[] {
-  return POD_SPEC_PATH[kind];
+  return [...POD_TEMPLATE_PATH[kind], 'spec'];
 }
 
 /** The pod template of a rendered manifest (for a Pod, the manifest itself): `{ metadata, spec }`. */
 export function podTemplateOf(kind: string, manifest: any): any {
   let node = manifest;
-  for (const key of POD_SPEC_PATH[kind].slice(0, -1)) node = node?.[key];
+  for (const key of POD_TEMPLATE_PATH[kind]) node = node?.[key];
   return node;
 }
 

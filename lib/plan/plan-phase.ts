@@ -1,5 +1,5 @@
 /** The pod's start-up phases in order, what each waits for, and what a failure does. */
-import { COMPLETING_KINDS } from './workload-manifest';
+import { RUNS_TO_COMPLETION } from '../core/pod-template';
 
 /** What a phase runs. */
 export enum PhaseKind {
@@ -37,14 +37,14 @@ export interface PlanPhase {
 
 function initFailure(kind: string, restartPolicy: string): string {
   if (restartPolicy === 'Never') {
-    const job = COMPLETING_KINDS.has(kind)
+    const job = RUNS_TO_COMPLETION.has(kind)
       ? '; the Job starts a new pod, up to its backoffLimit (6 unless set)'
       : kind === 'Pod'
         ? ''
         : '; its controller replaces the pod';
     return `the pod fails (restartPolicy Never) and nothing after it starts${job}`;
   }
-  const job = COMPLETING_KINDS.has(kind) ? "; each failure counts toward the Job's backoffLimit" : '';
+  const job = RUNS_TO_COMPLETION.has(kind) ? "; each failure counts toward the Job's backoffLimit" : '';
   return (
     `restarted with back-off until it exits 0 (restartPolicy ${restartPolicy}): Init:Error, then ` +
     `Init:CrashLoopBackOff; nothing after it starts${job}`
@@ -54,7 +54,7 @@ function initFailure(kind: string, restartPolicy: string): string {
 function containersFailure(kind: string, restartPolicy: string): string {
   switch (restartPolicy) {
     case 'Never':
-      return COMPLETING_KINDS.has(kind)
+      return RUNS_TO_COMPLETION.has(kind)
         ? 'not restarted (restartPolicy Never): the pod fails and the Job may start a new one, up to its backoffLimit'
         : 'not restarted (restartPolicy Never)';
     case 'OnFailure':
@@ -94,7 +94,7 @@ export function derivePhases(kind: string, podSpec: any, restartPolicy: string):
       onFailure: initFailure(kind, restartPolicy),
     };
   });
-  const completes = COMPLETING_KINDS.has(kind);
+  const completes = RUNS_TO_COMPLETION.has(kind);
   const names = podSpec.containers.map((c: any) => c.name);
   phases.push({
     position: init.length + 1,

@@ -13,7 +13,8 @@ import { formatCpu, formatMemory } from './quantity';
 import { accountResources, reportedFigures, ResourceName } from './resource-stages';
 import { ContainerCommands, deriveRunbook, PlanStatus, PodCommands, RunbookEntry } from './runbook';
 import { deriveShutdown, ShutdownPlan } from './shutdown-plan';
-import { COMPLETING_KINDS, isWorkload, readWorkload } from './workload-manifest';
+import { RUNS_TO_COMPLETION } from '../core/pod-template';
+import { isWorkload, readWorkload } from './workload-manifest';
 
 /** The annotation in which a workload acknowledges rules, as JSON `{"<rule-id>": "<reason>"}`. */
 export const ACKNOWLEDGE_ANNOTATION = 'pod-patterns.cdk8s.io/acknowledge';
@@ -84,7 +85,7 @@ function build(manifest: any, configMaps: Map<string, any>): PlanData {
   const owner = `PodPlan: ${w.title}`;
   const spec = w.podSpec;
   const restartPolicy =
-    typeof spec.restartPolicy === 'string' ? spec.restartPolicy : COMPLETING_KINDS.has(w.kind) ? 'Never' : 'Always';
+    typeof spec.restartPolicy === 'string' ? spec.restartPolicy : RUNS_TO_COMPLETION.has(w.kind) ? 'Never' : 'Always';
   const containers = readContainers(owner, spec);
   const account = accountResources(owner, spec);
   const notes: string[] = [];

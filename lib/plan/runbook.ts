@@ -3,7 +3,8 @@
  * commands that show what it is doing, with the workload's namespace and names.
  */
 import { ContainerRole, PlanContainer } from './plan-container';
-import { COMPLETING_KINDS, WorkloadManifest } from './workload-manifest';
+import { RUNS_TO_COMPLETION } from '../core/pod-template';
+import { WorkloadManifest } from './workload-manifest';
 
 /** Commands about the whole pod. */
 export interface PodCommands {
@@ -112,7 +113,7 @@ export function deriveRunbook(
         : `init container ${c.name} has not exited 0 yet: it is still working or waiting (read its logs), or it keeps failing (read --previous)`,
     commands: commands(c),
   }));
-  const completes = COMPLETING_KINDS.has(w.kind);
+  const completes = RUNS_TO_COMPLETION.has(w.kind);
   for (const c of app) {
     entries.push({
       container: c.name,

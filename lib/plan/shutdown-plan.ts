@@ -2,7 +2,7 @@
  * How the pod stops: the app containers and classic sidecars first, together; then the native sidecars, in
  * the reverse of their start-up order; all within one termination grace period, and who spends it.
  */
-import { COMPLETING_KINDS } from './workload-manifest';
+import { RUNS_TO_COMPLETION } from '../core/pod-template';
 
 /** Shutdown work that spends part of the grace period. */
 export interface ShutdownSpend {
@@ -129,7 +129,7 @@ export function deriveShutdown(kind: string, podSpec: any, configMaps: Map<strin
   const grace = typeof podSpec.terminationGracePeriodSeconds === 'number' ? podSpec.terminationGracePeriodSeconds : 30;
   const containers: any[] = podSpec.containers;
   const sidecars: any[] = (podSpec.initContainers ?? []).filter((c: any) => c.restartPolicy === 'Always').reverse();
-  const completes = COMPLETING_KINDS.has(kind);
+  const completes = RUNS_TO_COMPLETION.has(kind);
   const steps: ShutdownStep[] = [
     {
       position: 1,

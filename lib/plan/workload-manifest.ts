@@ -4,22 +4,7 @@
  * that names the object and says what would work.
  */
 
-/** Where the pod template sits in each workload kind's manifest. */
-const POD_TEMPLATE_PATH: { [kind: string]: string[] } = {
-  Pod: [],
-  Deployment: ['spec', 'template'],
-  StatefulSet: ['spec', 'template'],
-  DaemonSet: ['spec', 'template'],
-  ReplicaSet: ['spec', 'template'],
-  Job: ['spec', 'template'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
-};
-
-/** The workload kinds a plan is made for. */
-export const WORKLOAD_KINDS = Object.keys(POD_TEMPLATE_PATH);
-
-/** Kinds whose pods run to completion. */
-export const COMPLETING_KINDS = new Set(['Job', 'CronJob']);
+import { podSpecPath, podTemplateOf, WORKLOAD_KINDS } from '../core/pod-template';
 
 /** A workload manifest, read. */
 export interface WorkloadManifest {
@@ -46,7 +31,7 @@ function describe(value: unknown): string {
 /** Whether an object is one of the workload kinds. */
 export function isWorkload(manifest: unknown): boolean {
   const kind = (manifest as any)?.kind;
-  return typeof kind === 'string' && Object.prototype.hasOwnProperty.call(POD_TEMPLATE_PATH, kind);
+  return typeof kind === 'string' && WORKLOAD_KINDS.includes(kind);
 }
 
 /** Reads a workload manifest; throws an `Error` with a clear message when it is not one. */
@@ -65,8 +50,7 @@ export function readWorkload(manifest: unknown): WorkloadManifest {
   }
   const name = typeof m.metadata?.name === 'string' && m.metadata.name !== '' ? m.metadata.name : undefined;
   const title = `${m.kind} '${name ?? '(no name)'}'`;
-  const templatePath = POD_TEMPLATE_PATH[m.kind];
-  if (!Object.prototype.hasOwnProperty.call(POD_TEMPLATE_PATH, m.kind)) {
+  if (!WORKLOAD_KINDS.includes(m.kind)) {
     throw new Error(
       `PodPlan: ${title} is not a workload; a plan is made for a ${WORKLOAD_KINDS.slice(0, -1).join(', ')} or ` +
         `${WORKLOAD_KINDS[WORKLOAD_KINDS.length - 1]} (PodPlan.fromManifests skips other objects)`,
@@ -75,28 +59,27 @@ export function readWorkload(manifest: unknown): WorkloadManifest {
   if (!name) {
     throw new Error(`PodPlan: the ${m.kind} has no metadata.name; give it a name`);
   }
-  let template: any = m;
-  for (const key of templatePath) template = template?.[key];
-  const podSpecPath = [...templatePath, 'spec'].join('.');
+  const template = podTemplateOf(m.kind, m);
+  const specPath = podSpecPath(m.kind).join('.');
   const podSpec = template?.spec;
   if (podSpec === null || typeof podSpec !== 'object' || Array.isArray(podSpec)) {
-    throw new Error(`PodPlan: ${title} has no pod spec at ${podSpecPath}; render the manifest in full`);
+    throw new Error(`PodPlan: ${title} has no pod spec at ${specPath}; render the manifest in full`);
   }
   const containers = podSpec.containers;
   if (!Array.isArray(containers) || containers.length === 0) {
     throw new Error(
-      `PodPlan: ${title} has no containers at ${podSpecPath}.containers; a pod needs at least one container`,
+      `PodPlan: ${title} has no containers at ${specPath}.containers; a pod needs at least one container`,
     );
   }
   for (const field of ['initContainers', 'containers']) {
     const list = podSpec[field];
     if (list === undefined) continue;
     if (!Array.isArray(list)) {
-      throw new Error(`PodPlan: ${title}: ${podSpecPath}.${field} must be a list, got ${describe(list)}`);
+      throw new Error(`PodPlan: ${title}: ${specPath}.${field} must be a list, got ${describe(list)}`);
     }
     list.forEach((c: any, i: number) => {
       if (c === null || typeof c !== 'object' || typeof c.name !== 'string' || c.name === '') {
-        throw new Error(`PodPlan: ${title}: ${podSpecPath}.${field}[${i}] has no name; every container needs one`);
+        throw new Error(`PodPlan: ${title}: ${specPath}.${field}[${i}] has no name; every container needs one`);
       }
     });
   }
@@ -111,7 +94,7 @@ export function readWorkload(manifest: unknown): WorkloadManifest {
     name,
     namespace: typeof m.metadata?.namespace === 'string' && m.metadata.namespace ? m.metadata.namespace : undefined,
     title,
-    podSpecPath,
+    podSpecPath: specPath,
     podSpec,
     podSelector,
     annotations: { ...stringMap(template?.metadata?.annotations), ...stringMap(m.metadata?.annotations) },

@@ -2,20 +2,7 @@
  * The whole app as the rules see it: every object, the pods inside workloads, Services and the pods they
  * select, where ConfigMaps and Secrets live, Namespaces, and the target Kubernetes version.
  */
-
-/** Where the pod template sits in each workload kind. */
-const TEMPLATE_PATH: { [kind: string]: string[] } = {
-  Deployment: ['spec', 'template'],
-  StatefulSet: ['spec', 'template'],
-  DaemonSet: ['spec', 'template'],
-  ReplicaSet: ['spec', 'template'],
-  ReplicationController: ['spec', 'template'],
-  Job: ['spec', 'template'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
-};
-
-/** Kinds whose pods run to completion. */
-export const RUNS_TO_COMPLETION = new Set(['Job', 'CronJob']);
+import { podTemplatePath } from '../core/pod-template';
 
 /** One container of a pod, with where it sits. */
 export interface ContainerView {
@@ -80,23 +67,14 @@ function containerViews(spec: any, specPath: string, key: 'initContainers' | 'co
 /** The pod of an object, or undefined when the object holds none. */
 export function podOf(object: any): PodView | undefined {
   if (!isObject(object) || typeof object.kind !== 'string') return undefined;
-  let metadata: any;
-  let spec: any;
-  let base: string;
-  if (object.kind === 'Pod') {
-    metadata = object.metadata;
-    spec = object.spec;
-    base = '';
-  } else {
-    const path = TEMPLATE_PATH[object.kind];
-    if (!path) return undefined;
-    let node: any = object;
-    for (const key of path) node = isObject(node) ? node[key] : undefined;
-    if (!isObject(node)) return undefined;
-    metadata = node.metadata;
-    spec = node.spec;
-    base = path.join('.');
-  }
+  const path = podTemplatePath(object.kind);
+  if (!path) return undefined;
+  let node: any = object;
+  for (const key of path) node = isObject(node) ? node[key] : undefined;
+  if (!isObject(node)) return undefined;
+  const metadata = node.metadata;
+  const spec = node.spec;
+  const base = path.join('.');
   if (!isObject(spec)) return undefined;
   const specPath = base ? `${base}.spec` : 'spec';
   const initContainers = containerViews(spec, specPath, 'initContainers');

@@ -6,7 +6,7 @@ import {
   portNameProblem,
   quantityValue,
 } from '../k8s-syntax';
-import { RUNS_TO_COMPLETION } from '../manifest-index';
+import { RUNS_TO_COMPLETION } from '../../core/pod-template';
 import { podRule, Rule } from '../rule';
 import { Severity } from '../severity';
 

@@ -1,4 +1,4 @@
-import { RUNS_TO_COMPLETION } from '../manifest-index';
+import { RUNS_TO_COMPLETION } from '../../core/pod-template';
 import { imageRepository, podRule, Rule } from '../rule';
 import { Severity } from '../severity';
 
