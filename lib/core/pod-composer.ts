@@ -25,7 +25,7 @@ import { AppTarget, cdk8sPlusWorkloadOf, IPodOwner, podOwnerOf } from './pod-own
 import { hasPodTemplate, podSpecOf, podSpecPath, RUNS_TO_COMPLETION } from './pod-template';
 import { NOT_PLAIN_JSON, sortedPlainCopy, sortKeys } from './plain-json';
 import { checkHelper, renderHelper } from './render';
-import { renderThrough, resolvesPlainJsonAsIs, synthCallOf } from './rendering';
+import { oncePerSynthCall, renderThrough, resolvesPlainJsonAsIs } from './rendering';
 import { EffectiveResources, ResourceAccounting } from './resource-accounting';
 import { ServiceExposeOptions } from './service-exposure';
 import { SharedVolume, VolumeMountOptions } from './shared-volume';
@@ -106,8 +106,6 @@ export class PodComposer extends Construct {
   private readonly services: kplus.Service[] = [];
   private readonly _warnings: string[] = [];
   private readonly render: () => any;
-  /** The problems found in the synth call the pod was last checked in. */
-  private checked?: { readonly call: object; readonly errors: string[] };
   private readonly appStartupProbes = new Map<AppTarget, HealthCheck>();
   private readonly routing: FrontDoorRouting;
   private warningsPrinted = false;
@@ -138,7 +136,8 @@ export class PodComposer extends Construct {
     // The one place where rendering is hooked: cdk8s resolves the workload and cdk8s-plus maps it, the helper
     // containers are placed in their resolved order, then the user's JSON patches apply.
     this.render = renderThrough(this.apiObject, { transform: (manifest) => this.compose(manifest) });
-    this.node.addValidation({ validate: () => this.validatePod() });
+    // cdk8s validates the app more than once in one synth call: the pod is checked once per call
+    this.node.addValidation({ validate: oncePerSynthCall(App.of(this), () => this.validatePod()) });
     attachChartRules(
       this.apiObject,
       () => this.kubernetesVersion,
@@ -604,15 +603,6 @@ export class PodComposer extends Construct {
   }
 
   private validatePod(): string[] {
-    // cdk8s validates the app more than once in one synth call: the pod is checked once per call
-    const call = synthCallOf(App.of(this));
-    if (call !== undefined && this.checked?.call === call) return this.checked.errors;
-    const errors = this.checkPod();
-    this.checked = call !== undefined ? { call, errors } : undefined;
-    return errors;
-  }
-
-  private checkPod(): string[] {
     if (!this.warningsPrinted) {
       this._warnings.forEach((w) => console.warn(`[warning] ${this.ownerPath}: ${w}`));
       this.warningsPrinted = true;

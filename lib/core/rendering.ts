@@ -70,21 +70,29 @@ export function renderOncePerSynthCall(api: ApiObject): () => any {
   const current: any = api.toJson;
   if (current[MEMO_OF]) return current;
   const render = current.bind(api);
-  const app = App.of(api);
-  synthCallOf(app);
-  let renderedIn: object | undefined;
-  let rendered: any;
-  const memo: any = () => {
-    const call = synthCallOf(app);
-    if (call !== undefined && renderedIn === call) return rendered;
-    const json = render();
-    renderedIn = call;
-    rendered = json;
-    return json;
-  };
+  const memo: any = oncePerSynthCall(App.of(api), render);
   memo[MEMO_OF] = render;
   api.toJson = memo;
   return memo;
+}
+
+/**
+ * `compute`, run once per `app.synth()` / `app.synthYaml()` call: within a call, every later call returns the
+ * first one's result (cdk8s validates the app more than once in one call, and nothing but cdk8s runs between
+ * the passes); outside such calls it runs each time.
+ */
+export function oncePerSynthCall<T>(app: App, compute: () => T): () => T {
+  synthCallOf(app);
+  let computedIn: object | undefined;
+  let result: T;
+  return () => {
+    const call = synthCallOf(app);
+    if (call !== undefined && computedIn === call) return result;
+    const value = compute();
+    computedIn = call;
+    result = value;
+    return value;
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { POD_SPEC_RULES } from '../core/pod-checks';
 import { KubernetesVersion } from '../core/kubernetes-version';
-import { renderOncePerSynthCall, synthCallOf } from '../core/rendering';
+import { oncePerSynthCall, renderOncePerSynthCall } from '../core/rendering';
 import { Finding } from './finding';
 import { runRulesOn } from './manifest-rules';
 import { Severity } from './severity';
@@ -51,19 +51,8 @@ export function attachChartRules(apiObject: ApiObject, version: () => Kubernetes
   if (ATTACHED.has(chart)) return;
   ATTACHED.add(chart);
   const printed = new Set<string>();
-  const app = App.of(chart);
   // cdk8s validates the app more than once in one synth call; the chart's objects are checked once per call
-  let checkedIn: object | undefined;
-  let errorsOfCall: string[] = [];
-  chart.node.addValidation({
-    validate: () => {
-      const call = synthCallOf(app);
-      if (call !== undefined && checkedIn === call) return errorsOfCall;
-      errorsOfCall = check();
-      checkedIn = call;
-      return errorsOfCall;
-    },
-  });
+  chart.node.addValidation({ validate: oncePerSynthCall(App.of(chart), check) });
 
   function check(): string[] {
     for (const p of PREPARE.get(chart) ?? []) p();
