@@ -66,9 +66,4 @@ export class FrontDoorRouting {
       },
     });
   }
-
-  /** Whether a Service is routed through the front door. */
-  public isRouted(service: kplus.Service): boolean {
-    return this.routed.has(ApiObject.of(service));
-  }
 }
