@@ -3,6 +3,8 @@
  * rounded up as Kubernetes rounds them.
  */
 
+import { memoByKey } from '../core/memo';
+
 const BINARY: { [suffix: string]: number } = {
   Ki: 2 ** 10,
   Mi: 2 ** 20,
@@ -28,16 +30,11 @@ const QUANTITY = /^([+-]?(?:\d+\.?\d*|\.\d+))(?:([eE][+-]?\d+)|(Ki|Mi|Gi|Ti|Pi|E
 /** The value of a quantity in base units (cores, bytes), or undefined when the text is not a quantity. */
 export function quantityValue(quantity: unknown): number | undefined {
   if (typeof quantity !== 'string' && typeof quantity !== 'number') return undefined;
-  const text = String(quantity);
   // manifests repeat a handful of quantities ('10m', '64Mi') thousands of times: each is parsed once
-  if (PARSED.has(text)) return PARSED.get(text);
-  if (PARSED.size >= 4096) PARSED.clear();
-  const value = parse(text);
-  PARSED.set(text, value);
-  return value;
+  return parsed(String(quantity));
 }
 
-const PARSED = new Map<string, number | undefined>();
+const parsed = memoByKey(parse);
 
 function parse(text: string): number | undefined {
   const m = QUANTITY.exec(text.trim());

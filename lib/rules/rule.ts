@@ -1,3 +1,4 @@
+import { memoByKey } from '../core/memo';
 import { RuleInfo } from './finding';
 import { ContainerView, ManifestIndex, PodView } from './manifest-index';
 
@@ -62,16 +63,10 @@ export function argvOf(c: ContainerView): Array<{ value: string; field: string }
 export function imageRepository(image: unknown): string {
   if (typeof image !== 'string') return '';
   // an app's pods name a handful of images thousands of times: each is read once
-  let repository = REPOSITORIES.get(image);
-  if (repository === undefined) {
-    if (REPOSITORIES.size >= 4096) REPOSITORIES.clear();
-    repository = repositoryOf(image);
-    REPOSITORIES.set(image, repository);
-  }
-  return repository;
+  return repositories(image);
 }
 
-const REPOSITORIES = new Map<string, string>();
+const repositories = memoByKey(repositoryOf);
 
 function repositoryOf(image: string): string {
   let rest = image.split('@')[0];

@@ -1,3 +1,4 @@
+import { memoByKey } from '../../core/memo';
 import { ResourceAccounting } from '../../core/resource-accounting';
 import { ContainerView } from '../manifest-index';
 import { argvOf, imageRepository, imageTag, podRule, Rule } from '../rule';
@@ -110,18 +111,11 @@ const LOG_SHIPPERS = [
 ];
 
 function isLogShipper(c: ContainerView): boolean {
-  const repo = imageRepository(c.container.image);
-  let shipper = SHIPPER_REPOSITORIES.get(repo);
-  if (shipper === undefined) {
-    shipper = LOG_SHIPPERS.some((re) => re.test(repo));
-    if (SHIPPER_REPOSITORIES.size >= 4096) SHIPPER_REPOSITORIES.clear();
-    SHIPPER_REPOSITORIES.set(repo, shipper);
-  }
-  return shipper;
+  return isShipperRepository(imageRepository(c.container.image));
 }
 
-/** Whether an image repository is a log shipper's, by repository (a handful per app). */
-const SHIPPER_REPOSITORIES = new Map<string, boolean>();
+/** Whether an image repository is a log shipper's, once per repository (a handful per app). */
+const isShipperRepository = memoByKey((repo: string) => LOG_SHIPPERS.some((re) => re.test(repo)));
 
 export const logShipperOrphanVolume: Rule = podRule(
   {
