@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import * as kplus from 'cdk8s-plus-28';
+import { memoByKey } from './memo';
 
 /** The prefix of the pod-template annotations that carry a configuration's content hash. */
 export const CHECKSUM_ANNOTATION_PREFIX = 'checksum.cdk8s-pod-patterns/';
@@ -12,6 +13,8 @@ function sorted(map: { [key: string]: string }): { [key: string]: string } {
 
 /** A hash of a ConfigMap's content (data and binaryData) as it is when called: `sha256:<hex>`. */
 export function configMapHash(configMap: kplus.ConfigMap): string {
-  const content = JSON.stringify({ data: sorted(configMap.data), binaryData: sorted(configMap.binaryData) });
-  return `sha256:${createHash('sha256').update(content).digest('hex')}`;
+  return hashOf(JSON.stringify({ data: sorted(configMap.data), binaryData: sorted(configMap.binaryData) }));
 }
+
+/** Workloads of one app often share a configuration's content: each distinct one is hashed once. */
+const hashOf = memoByKey((content: string) => `sha256:${createHash('sha256').update(content).digest('hex')}`, 256);

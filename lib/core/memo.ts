@@ -5,10 +5,11 @@
 export function memoByKey<K, V>(compute: (key: K) => V, limit = 4096): (key: K) => V {
   const known = new Map<K, V>();
   return (key) => {
-    if (known.has(key)) return known.get(key)!;
+    const value = known.get(key);
+    if (value !== undefined || known.has(key)) return value as V;
     if (known.size >= limit) known.clear();
-    const value = compute(key);
-    known.set(key, value);
-    return value;
+    const computed = compute(key);
+    known.set(key, computed);
+    return computed;
   };
 }

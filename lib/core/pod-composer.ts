@@ -22,7 +22,7 @@ import {
   SidecarOptions,
 } from './pod-parts';
 import { AppTarget, cdk8sPlusWorkloadOf, IPodOwner, podOwnerOf } from './pod-owner';
-import { hasPodTemplate, podSpecOf, podSpecPath, RUNS_TO_COMPLETION } from './pod-template';
+import { hasPodTemplate, podSpecOf, podSpecPath, podTemplateOf, RUNS_TO_COMPLETION } from './pod-template';
 import { NOT_PLAIN_JSON, sortedPlainCopy, sortKeys } from './plain-json';
 import { checkHelper, renderHelper } from './render';
 import { oncePerSynthCall, renderThrough, resolvesPlainJsonAsIs } from './rendering';
@@ -593,12 +593,11 @@ export class PodComposer extends Construct {
       .map((p, i) => this.renderPart(p, false, [...path, 'containers', `${apps.length + i}`], plainAsIs));
     if (init.length > 0) spec.initContainers = [...before, ...init];
     if (classic.length > 0) spec.containers = [...apps, ...classic];
-    // keep the pod spec's keys sorted, as cdk8s renders every other object
-    for (const key of Object.keys(spec).sort()) {
-      const value = spec[key];
-      delete spec[key];
-      spec[key] = value;
-    }
+    // keep the pod spec's keys sorted, as cdk8s renders every other object (a new object: deleting keys would
+    // leave it slow to read for the rules and the YAML writer)
+    const sorted: any = {};
+    for (const key of Object.keys(spec).sort()) sorted[key] = spec[key];
+    podTemplateOf(this.workloadKind, manifest).spec = sorted;
     return manifest;
   }
 

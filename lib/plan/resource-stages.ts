@@ -71,14 +71,22 @@ export function containerAmount(
   kind: AmountKind,
   resource: ResourceName,
 ): { value: number; set: boolean } {
-  let field = `resources.${kind}.${resource}`;
-  let raw = container?.resources?.[kind]?.[resource];
-  if (raw === undefined && kind === 'requests' && container?.resources?.limits?.[resource] !== undefined) {
-    raw = container.resources.limits[resource];
-    field = `resources.limits.${resource}`;
+  const resources = container?.resources;
+  let from = kind;
+  let raw = resources?.[kind]?.[resource];
+  if (raw === undefined && kind === 'requests' && resources?.limits?.[resource] !== undefined) {
+    raw = resources.limits[resource];
+    from = 'limits';
   }
   if (raw === undefined || raw === null) return { value: 0, set: false };
-  return { value: toUnits(`${owner} container '${container.name}'`, field, raw, resource), set: true };
+  const value = quantityValue(raw);
+  if (value === undefined || value < 0) {
+    throw new Error(
+      `${owner} container '${container.name}': resources.${from}.${resource} ${JSON.stringify(raw)} is not a ` +
+        "Kubernetes quantity (e.g. '250m', '64Mi')",
+    );
+  }
+  return { value: resource === 'cpu' ? cpuMillis(value) : memoryBytes(value), set: true };
 }
 
 function toUnits(owner: string, field: string, raw: unknown, resource: ResourceName): number {

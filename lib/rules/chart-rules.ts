@@ -10,7 +10,7 @@ const ATTACHED = new WeakSet<Chart>();
 const COMPOSED = new WeakMap<ApiObject, () => KubernetesVersion>();
 /** What each chart's composers do before any object renders (route Services through a front door). */
 const PREPARE = new WeakMap<Chart, Array<() => void>>();
-const COMPOSER_RULE_IDS = new Set(POD_SPEC_RULES.map((r) => r.info.id));
+const COMPOSER_RULES = new Set(POD_SPEC_RULES);
 
 /** The construct path a finding is reported at: the workload for a cdk8s-plus object ('.../Resource'). */
 function pathOf(api: ApiObject): string {
@@ -72,13 +72,19 @@ export function attachChartRules(apiObject: ApiObject, version: () => Kubernetes
     const chartMinor = KubernetesVersion.targetOf(chart).minor;
     const minorOf = new Map<any, number>();
     for (const json of rendered) minorOf.set(json, COMPOSED.get(owners.get(json)!)?.().minor ?? chartMinor);
+    // the composer reports its pod-spec rules for the pods it composes: each problem is reported once
+    const skipped = {
+      rules: COMPOSER_RULES,
+      objects: new Set(rendered.filter((json) => COMPOSED.has(owners.get(json)!))),
+    };
     const findings = [...new Set(minorOf.values())]
       .sort()
-      .flatMap((minor) => runRulesOn(rendered, minor).filter((x) => minorOf.get(x.object) === minor));
+      .flatMap((minor) =>
+        runRulesOn(rendered, minor, undefined, skipped).filter((x) => minorOf.get(x.object) === minor),
+      );
     const errors: string[] = [];
     for (const { object, finding: f } of findings) {
       const api = owners.get(object);
-      if (api && COMPOSED.has(api) && COMPOSER_RULE_IDS.has(f.ruleId)) continue;
       const path = api ? pathOf(api) : `${f.kind} '${f.name}'`;
       if (f.acknowledged) {
         if (f.severity === Severity.INFO) continue;

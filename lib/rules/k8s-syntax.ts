@@ -1,3 +1,4 @@
+import { memoByKey } from '../core/memo';
 import { quantityValue as valueOf } from '../plan/quantity';
 
 /**
@@ -37,8 +38,13 @@ export function dnsSubdomainProblem(value: string): string | undefined {
   return undefined;
 }
 
-/** The problem with a qualified name (a label or annotation key: `[prefix/]name`), or undefined. */
-export function qualifiedNameProblem(key: string): string | undefined {
+/**
+ * The problem with a qualified name (a label or annotation key: `[prefix/]name`), or undefined. An app uses a
+ * handful of keys on thousands of objects: each is checked once.
+ */
+export const qualifiedNameProblem: (key: string) => string | undefined = memoByKey(readQualifiedName);
+
+function readQualifiedName(key: string): string | undefined {
   const parts = key.split('/');
   if (parts.length > 2) return "may hold at most one '/'";
   const name = parts[parts.length - 1];

@@ -118,6 +118,7 @@ export class ManifestIndex {
   public readonly namespaces = new Map<string, any>();
   private readonly defined = new Map<string, string[]>();
   private readonly selected = new Map<any, PodView[]>();
+  private readonly podByObject = new Map<any, PodView>();
   /** Pods by `namespace \0 key \0 value` of each of their labels, built on first use. */
   private byLabel?: Map<string, PodView[]>;
 
@@ -131,7 +132,10 @@ export class ManifestIndex {
     this.services = [];
     for (const o of this.objects) {
       const pod = podOf(o);
-      if (pod) this.pods.push(pod);
+      if (pod) {
+        this.pods.push(pod);
+        this.podByObject.set(o, pod);
+      }
       if (o.kind === 'Service') this.services.push(o);
       if (o.kind === 'Namespace' && typeof o.metadata.name === 'string') this.namespaces.set(o.metadata.name, o);
       if ((o.kind === 'Secret' || o.kind === 'ConfigMap') && typeof o.metadata.name === 'string') {
@@ -139,6 +143,11 @@ export class ManifestIndex {
         this.defined.set(key, [...(this.defined.get(key) ?? []), namespaceOf(o)]);
       }
     }
+  }
+
+  /** The pod an object of the app holds, or undefined. */
+  public podOf(object: any): PodView | undefined {
+    return this.podByObject.get(object);
   }
 
   /** The namespaces where the app defines a Secret or ConfigMap of this name. */

@@ -26,18 +26,35 @@ export function runRules(objects: any[], minor: number, rules: Rule[] = RULES): 
   return runRulesOn(objects, minor, rules).map((x) => x.finding);
 }
 
+/** Rules that are not run over some objects (checked elsewhere). */
+export interface SkippedRules {
+  /** The rules; each must look at one pod at a time. */
+  readonly rules: ReadonlySet<Rule>;
+  /** The objects they leave out. */
+  readonly objects: ReadonlySet<any>;
+}
+
 /** `runRules`, with the object each finding is about. */
 export function runRulesOn(
   objects: any[],
   minor: number,
   rules: Rule[] = RULES,
+  skipped?: SkippedRules,
 ): Array<{ object: any; finding: Finding }> {
   const app = new ManifestIndex(objects, minor);
+  // the skipped rules read one pod at a time, so an index of the other objects gives them the same findings
+  const rest =
+    skipped && skipped.objects.size > 0
+      ? new ManifestIndex(
+          objects.filter((o) => !skipped.objects.has(o)),
+          minor,
+        )
+      : app;
   const byObject = new Map<any, Array<{ object: any; finding: Finding }>>();
   const acks = new Map<any, { [id: string]: string }>();
   for (const rule of rules) {
     const info = rule.info;
-    rule.check(app, (object, problem) => {
+    rule.check(skipped?.rules.has(rule) ? rest : app, (object, problem) => {
       let objectAcks = acks.get(object);
       if (!objectAcks) {
         objectAcks = acknowledgementsOf(object).acks;

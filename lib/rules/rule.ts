@@ -46,17 +46,45 @@ export function objectRule(
   };
 }
 
-/** The containers' command and args as one list of strings, with their field paths. */
-export function argvOf(c: ContainerView): Array<{ value: string; field: string }> {
-  const out: Array<{ value: string; field: string }> = [];
-  for (const key of ['command', 'args']) {
-    const list = c.container[key];
-    if (!Array.isArray(list)) continue;
-    list.forEach((v: unknown, i: number) => {
-      if (typeof v === 'string') out.push({ value: v, field: `${c.field}.${key}[${i}]` });
-    });
+/** An argument of a container's command line, with its field path. */
+export interface Argument {
+  readonly value: string;
+  /** Where it is written ('spec.template.spec.containers[0].args[1]'). */
+  readonly field: string;
+}
+
+/** An argument whose field path is built only when a rule reports it. */
+class ArgvItem implements Argument {
+  constructor(
+    public readonly value: string,
+    private readonly container: ContainerView,
+    private readonly key: string,
+    private readonly index: number,
+  ) {}
+
+  public get field(): string {
+    return `${this.container.field}.${this.key}[${this.index}]`;
   }
-  return out;
+}
+
+/** Each container's command line, read once however many rules look at it. */
+const ARGV = new WeakMap<ContainerView, Argument[]>();
+
+/** The containers' command and args as one list of strings, with their field paths. */
+export function argvOf(c: ContainerView): Argument[] {
+  let argv = ARGV.get(c);
+  if (!argv) {
+    argv = [];
+    for (const key of ['command', 'args']) {
+      const list = c.container[key];
+      if (!Array.isArray(list)) continue;
+      for (let i = 0; i < list.length; i++) {
+        if (typeof list[i] === 'string') argv.push(new ArgvItem(list[i], c, key, i));
+      }
+    }
+    ARGV.set(c, argv);
+  }
+  return argv;
 }
 
 /** The image's repository without registry host, tag or digest ('quay.io/oauth2-proxy/oauth2-proxy:v7' -> 'oauth2-proxy/oauth2-proxy'). */

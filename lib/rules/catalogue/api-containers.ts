@@ -71,18 +71,18 @@ export const containerPorts: Rule = podRule(
       const ports = Array.isArray(c.container.ports) ? c.container.ports : [];
       const names = new Set<string>();
       ports.forEach((port: any, i: number) => {
-        const field = `${c.field}.ports[${i}]`;
+        const field = () => `${c.field}.ports[${i}]`;
         if (!isPortNumber(port?.containerPort)) {
           problem({
             container: c.name,
-            field: `${field}.containerPort`,
+            field: `${field()}.containerPort`,
             message: `container '${c.name}': containerPort must be an integer 1-65535, got ${JSON.stringify(port?.containerPort)}`,
           });
         }
         if (port?.hostPort !== undefined && !isPortNumber(port.hostPort)) {
           problem({
             container: c.name,
-            field: `${field}.hostPort`,
+            field: `${field()}.hostPort`,
             message: `container '${c.name}': hostPort must be an integer 1-65535, got ${JSON.stringify(port.hostPort)}`,
           });
         }
@@ -91,13 +91,13 @@ export const containerPorts: Rule = podRule(
         if (found) {
           problem({
             container: c.name,
-            field: `${field}.name`,
+            field: `${field()}.name`,
             message: `container '${c.name}': port name ${JSON.stringify(port.name)} ${found}; use a name such as 'http'`,
           });
         } else if (names.has(port.name)) {
           problem({
             container: c.name,
-            field: `${field}.name`,
+            field: `${field()}.name`,
             message: `container '${c.name}' names two ports '${port.name}'; give each port its own name`,
           });
         }
@@ -145,11 +145,11 @@ export const volumeDeclared: Rule = podRule(
     const volumes: any[] = Array.isArray(pod.spec.volumes) ? pod.spec.volumes : [];
     const declared = new Set<string>();
     volumes.forEach((v, i) => {
-      const field = `${pod.specPath}.volumes[${i}].name`;
+      const field = () => `${pod.specPath}.volumes[${i}].name`;
       const found = typeof v?.name === 'string' ? dnsLabelProblem(v.name) : 'is missing';
-      if (found) problem({ field, message: `volume name ${JSON.stringify(v?.name)} ${found}` });
+      if (found) problem({ field: field(), message: `volume name ${JSON.stringify(v?.name)} ${found}` });
       else if (declared.has(v.name)) {
-        problem({ field, message: `two volumes are named '${v.name}'; give one of them another name` });
+        problem({ field: field(), message: `two volumes are named '${v.name}'; give one of them another name` });
       }
       declared.add(v?.name);
     });

@@ -6,7 +6,6 @@ import {
   labelValueProblem,
   qualifiedNameProblem,
 } from '../k8s-syntax';
-import { podOf } from '../manifest-index';
 import { objectRule, Problem, Rule } from '../rule';
 import { Severity } from '../severity';
 
@@ -83,9 +82,9 @@ export const labelSyntax: Rule = objectRule(
     why: 'The API server rejects the whole object when one label key or value is malformed.',
     fix: "Use keys like 'app.kubernetes.io/name' and values of letters, digits, '-', '_' and '.' (63 at most).",
   },
-  (o, problem) => {
+  (o, problem, app) => {
     checkLabels(o.metadata.labels, 'metadata.labels', problem);
-    const pod = podOf(o);
+    const pod = app.podOf(o);
     if (pod && pod.kind !== 'Pod') checkLabels(pod.metadata.labels, `${pod.metadataPath}.labels`, problem);
     if (o.spec?.selector?.matchLabels) checkLabels(o.spec.selector.matchLabels, 'spec.selector.matchLabels', problem);
     if (o.kind === 'Service') checkLabels(o.spec?.selector, 'spec.selector', problem);
@@ -108,7 +107,14 @@ function checkAnnotations(annotations: unknown, field: string, problem: (p: Prob
         message: `annotation '${key}' must be a string, got ${JSON.stringify(value)}`,
       });
     }
-    size += Buffer.byteLength(key) + Buffer.byteLength(String(value));
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: the exact count only when that bound is over the limit
+    size += 3 * (key.length + String(value).length);
+  }
+  if (size > ANNOTATIONS_MAX_BYTES) {
+    size = Object.entries(annotations).reduce(
+      (n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(String(v)),
+      0,
+    );
   }
   if (size > ANNOTATIONS_MAX_BYTES) {
     problem({
@@ -127,9 +133,9 @@ export const annotationSyntax: Rule = objectRule(
     why: 'The API server rejects an object whose annotations are malformed or larger than 256 KiB together.',
     fix: 'Fix the key, quote the value, or move large content into a ConfigMap.',
   },
-  (o, problem) => {
+  (o, problem, app) => {
     checkAnnotations(o.metadata.annotations, 'metadata.annotations', problem);
-    const pod = podOf(o);
+    const pod = app.podOf(o);
     if (pod && pod.kind !== 'Pod')
       checkAnnotations(pod.metadata.annotations, `${pod.metadataPath}.annotations`, problem);
   },

@@ -1,5 +1,6 @@
 import { memoByKey } from '../../core/memo';
-import { ResourceAccounting } from '../../core/resource-accounting';
+import { formatCpu, formatMemory } from '../../plan/quantity';
+import { accountResources } from '../../plan/resource-stages';
 import { ContainerView } from '../manifest-index';
 import { argvOf, imageRepository, imageTag, podRule, Rule } from '../rule';
 import { Severity } from '../severity';
@@ -44,23 +45,23 @@ export const initDominatesRequests: Rule = podRule(
     fix: "Lower the init container's requests to what it needs, or accept the reservation.",
   },
   (pod, problem) => {
-    let effective;
+    let requests;
     try {
-      effective = ResourceAccounting.ofPodSpec(pod.spec);
+      requests = accountResources('ResourceAccounting', pod.spec).effective.requests;
     } catch {
       return; // malformed quantities are reported by resource-quantities
     }
-    for (const [label, figure] of [
-      ['CPU', effective.cpuRequest],
-      ['memory', effective.memoryRequest],
+    for (const [label, figure, quantity] of [
+      ['CPU', requests.cpu, formatCpu],
+      ['memory', requests.memory, formatMemory],
     ] as const) {
-      const m = /^init container (.+)$/.exec(figure.drivenBy);
-      if (!m) continue;
-      const c = pod.initContainers.find((x) => x.name === m[1]);
+      if (figure.stage?.kind !== 'init') continue;
+      const name = figure.stage.container!;
+      const c = pod.initContainers.find((x) => x.name === name);
       problem({
-        container: m[1],
+        container: name,
         field: c ? `${c.field}.resources.requests` : undefined,
-        message: `init container '${m[1]}' sets the pod's effective ${label} request (${figure.quantity}), above what the running pod asks for`,
+        message: `init container '${name}' sets the pod's effective ${label} request (${quantity(figure.amount)}), above what the running pod asks for`,
       });
     }
   },
@@ -73,6 +74,13 @@ function isLoop(text: string): boolean {
   return text.includes('sleep') && (text.includes('until') || text.includes('while')) && LOOP.test(text);
 }
 const BOUNDED = /\btimeout\s|deadline|\$\{?SECONDS\b|-gt\b|-ge\b|-lt\b|-le\b|attempt|tries|retries|max_wait|\bseq\b/i;
+
+/** Whether a text loops and sleeps with nothing that bounds it, once per distinct text (an app repeats its scripts). */
+function isUnboundedLoop(text: string): boolean {
+  return text.includes('sleep') && unboundedLoops(text);
+}
+
+const unboundedLoops = memoByKey((text: string) => isLoop(text) && !BOUNDED.test(text));
 
 export const waitWithoutDeadline: Rule = podRule(
   {
@@ -91,7 +99,7 @@ export const waitWithoutDeadline: Rule = podRule(
     if (deadline !== undefined) return;
     for (const c of pod.initContainers) {
       if (c.native) continue;
-      const loop = argvOf(c).find((a) => isLoop(a.value) && !BOUNDED.test(a.value));
+      const loop = argvOf(c).find((a) => isUnboundedLoop(a.value));
       if (!loop) continue;
       problem({
         container: c.name,

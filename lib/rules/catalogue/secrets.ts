@@ -1,3 +1,4 @@
+import { memoByKey } from '../../core/memo';
 import { ContainerView } from '../manifest-index';
 import { argvOf, objectRule, podRule, Problem, Rule } from '../rule';
 import { Severity } from '../severity';
@@ -6,20 +7,24 @@ import { Severity } from '../severity';
 const URL_WITH_USERINFO = /[a-z][a-z0-9+.-]*:\/\/[^/\s@'"]+@[^\s'"]/i;
 
 /**
- * The first URL with a user or token in `text`, as `URL_WITH_USERINFO` finds it: `[0]` is the match. Looks only
- * at each '://' (a scan of a long script with the expression alone backtracks at every character).
+ * The first URL with a user or token in `text`, as `URL_WITH_USERINFO` finds it, or undefined. Looks only at each
+ * '://' (a scan of a long script with the expression alone backtracks at every character), once per distinct
+ * text (an app repeats its scripts and values).
  */
-function urlWithUserinfo(text: string): RegExpExecArray | null {
-  if (!text.includes('@')) return null;
+function urlWithUserinfo(text: string): string | undefined {
+  return text.includes('@') ? urlsWithUserinfo(text) : undefined;
+}
+
+const urlsWithUserinfo = memoByKey((text: string): string | undefined => {
   for (let at = text.indexOf('://'); at >= 0; at = text.indexOf('://', at + 3)) {
     let start = at;
     while (start > 0 && /[a-z0-9+.-]/i.test(text[start - 1])) start--;
     URL_AT.lastIndex = start;
     const m = URL_AT.exec(text);
-    if (m) return m;
+    if (m) return m[0];
   }
-  return null;
-}
+  return undefined;
+});
 
 /** `URL_WITH_USERINFO`, matched only where it is asked to start. */
 const URL_AT = new RegExp(URL_WITH_USERINFO.source, 'iy');
@@ -74,7 +79,7 @@ export const secretInArgs: Rule = podRule(
           problem({
             container: c.name,
             field: a.field,
-            message: `container '${c.name}' has credentials in a URL on its command line: ${JSON.stringify(excerpt(url[0]))}`,
+            message: `container '${c.name}' has credentials in a URL on its command line: ${JSON.stringify(excerpt(url))}`,
           });
         }
       }
@@ -203,6 +208,18 @@ export const secretInConfigMap: Rule = objectRule(
 
 const SECRET_PATH = /secret|credential|token|vault|password/i;
 
+/** The first path at which a container mounts the volume that looks like it holds secrets, or undefined. */
+function secretLikeMountPath(containers: ContainerView[], volume: unknown): string | undefined {
+  for (const c of containers) {
+    for (const m of Array.isArray(c.container.volumeMounts) ? c.container.volumeMounts : []) {
+      if (m?.name !== volume) continue;
+      const path = String(m.mountPath);
+      if (SECRET_PATH.test(path)) return path;
+    }
+  }
+  return undefined;
+}
+
 export const secretOnDisk: Rule = podRule(
   {
     id: 'secret-on-disk',
@@ -215,13 +232,8 @@ export const secretOnDisk: Rule = podRule(
     const volumes: any[] = Array.isArray(pod.spec.volumes) ? pod.spec.volumes : [];
     volumes.forEach((v, i) => {
       if (!v?.emptyDir || v.emptyDir.medium === 'Memory') return;
-      const paths = pod.all.flatMap((c) =>
-        (Array.isArray(c.container.volumeMounts) ? c.container.volumeMounts : [])
-          .filter((m: any) => m?.name === v.name)
-          .map((m: any) => String(m.mountPath)),
-      );
-      const hint = [String(v.name), ...paths].find((s) => SECRET_PATH.test(s));
-      if (!hint) return;
+      const hint = SECRET_PATH.test(String(v.name)) ? String(v.name) : secretLikeMountPath(pod.all, v.name);
+      if (hint === undefined) return;
       problem({
         field: `${pod.specPath}.volumes[${i}].emptyDir`,
         message: `emptyDir volume '${v.name}' looks like it holds secrets ('${hint}') but is disk-backed`,
@@ -230,48 +242,57 @@ export const secretOnDisk: Rule = podRule(
   },
 );
 
-/** Every Secret and ConfigMap a pod spec references, with where and whether it is optional. */
-function references(
-  spec: any,
-  specPath: string,
-): Array<{ kind: 'Secret' | 'ConfigMap'; name: string; field: string; optional: boolean }> {
-  const out: Array<{ kind: 'Secret' | 'ConfigMap'; name: string; field: string; optional: boolean }> = [];
-  const add = (kind: 'Secret' | 'ConfigMap', ref: any, field: string) => {
-    if (typeof ref?.name === 'string') out.push({ kind, name: ref.name, field, optional: ref.optional === true });
+/** A reference of a pod spec to a Secret or ConfigMap. */
+interface Reference {
+  readonly kind: 'Secret' | 'ConfigMap';
+  readonly name: string;
+  readonly optional: boolean;
+  /** Where it is written ('spec.template.spec.containers[0].env[1].valueFrom.secretKeyRef'). */
+  field(): string;
+}
+
+/**
+ * Every Secret and ConfigMap a pod spec references, with whether it is optional, passed to `visit`; the field
+ * path is built only when asked for (a problem is rare, a reference is not).
+ */
+function forEachReference(spec: any, specPath: string, visit: (ref: Reference) => void): void {
+  const add = (kind: 'Secret' | 'ConfigMap', ref: any, field: () => string) => {
+    if (typeof ref?.name === 'string') visit({ kind, name: ref.name, optional: ref.optional === true, field });
   };
   for (const key of ['initContainers', 'containers']) {
     (Array.isArray(spec[key]) ? spec[key] : []).forEach((c: any, ci: number) => {
-      const base = `${specPath}.${key}[${ci}]`;
+      const base = () => `${specPath}.${key}[${ci}]`;
       (Array.isArray(c?.env) ? c.env : []).forEach((e: any, i: number) => {
-        add('Secret', e?.valueFrom?.secretKeyRef, `${base}.env[${i}].valueFrom.secretKeyRef`);
-        add('ConfigMap', e?.valueFrom?.configMapKeyRef, `${base}.env[${i}].valueFrom.configMapKeyRef`);
+        const from = e?.valueFrom;
+        if (!from) return;
+        add('Secret', from.secretKeyRef, () => `${base()}.env[${i}].valueFrom.secretKeyRef`);
+        add('ConfigMap', from.configMapKeyRef, () => `${base()}.env[${i}].valueFrom.configMapKeyRef`);
       });
       (Array.isArray(c?.envFrom) ? c.envFrom : []).forEach((e: any, i: number) => {
-        add('Secret', e?.secretRef, `${base}.envFrom[${i}].secretRef`);
-        add('ConfigMap', e?.configMapRef, `${base}.envFrom[${i}].configMapRef`);
+        add('Secret', e?.secretRef, () => `${base()}.envFrom[${i}].secretRef`);
+        add('ConfigMap', e?.configMapRef, () => `${base()}.envFrom[${i}].configMapRef`);
       });
     });
   }
   (Array.isArray(spec.volumes) ? spec.volumes : []).forEach((v: any, i: number) => {
-    const base = `${specPath}.volumes[${i}]`;
+    const base = () => `${specPath}.volumes[${i}]`;
     if (typeof v?.secret?.secretName === 'string') {
-      out.push({
+      visit({
         kind: 'Secret',
         name: v.secret.secretName,
-        field: `${base}.secret`,
         optional: v.secret.optional === true,
+        field: () => `${base()}.secret`,
       });
     }
-    add('ConfigMap', v?.configMap, `${base}.configMap`);
+    add('ConfigMap', v?.configMap, () => `${base()}.configMap`);
     (Array.isArray(v?.projected?.sources) ? v.projected.sources : []).forEach((s: any, j: number) => {
-      add('Secret', s?.secret, `${base}.projected.sources[${j}].secret`);
-      add('ConfigMap', s?.configMap, `${base}.projected.sources[${j}].configMap`);
+      add('Secret', s?.secret, () => `${base()}.projected.sources[${j}].secret`);
+      add('ConfigMap', s?.configMap, () => `${base()}.projected.sources[${j}].configMap`);
     });
   });
   (Array.isArray(spec.imagePullSecrets) ? spec.imagePullSecrets : []).forEach((s: any, i: number) =>
-    add('Secret', s, `${specPath}.imagePullSecrets[${i}]`),
+    add('Secret', s, () => `${specPath}.imagePullSecrets[${i}]`),
   );
-  return out;
 }
 
 export const referenceNamespace: Rule = podRule(
@@ -285,16 +306,16 @@ export const referenceNamespace: Rule = podRule(
     fix: "Define the Secret or ConfigMap in the pod's namespace, or move the workload.",
   },
   (pod, problem: (p: Problem) => void, app) => {
-    for (const ref of references(pod.spec, pod.specPath)) {
-      if (ref.optional) continue;
+    forEachReference(pod.spec, pod.specPath, (ref) => {
+      if (ref.optional) return;
       const where = app.definedIn(ref.kind, ref.name);
-      if (where.length === 0 || where.includes(pod.namespace)) continue;
+      if (where.length === 0 || where.includes(pod.namespace)) return;
       problem({
-        field: ref.field,
+        field: ref.field(),
         message:
           `the pod in namespace '${pod.namespace}' references ${ref.kind} '${ref.name}', which the app defines only ` +
           `in ${where.map((n) => `'${n}'`).join(', ')}`,
       });
-    }
+    });
   },
 );
