@@ -2,6 +2,7 @@
  * Name and value checks shared by every construct. Each check throws an error that names the owner, the
  * prop and the value, and says how to fix it.
  */
+import { memoByKey } from './memo';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const IANA_SVC_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -12,15 +13,18 @@ export function isUnresolved(value: unknown): boolean {
   return typeof value === 'string' && (value.includes('${Token[') || value.includes('${'));
 }
 
-/** Turns a construct id into a DNS-1123 label candidate: lower case, runs of other characters to '-'. */
-export function dnsLabelFromId(id: string): string {
-  return id
+/**
+ * Turns a construct id into a DNS-1123 label candidate: lower case, runs of other characters to '-'. An app
+ * repeats a handful of ids in every workload: each is turned once.
+ */
+export const dnsLabelFromId: (id: string) => string = memoByKey((id: string) =>
+  id
     .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')
     .replace(/-+/g, '-')
-    .replace(/^-|-$/g, '');
-}
+    .replace(/^-|-$/g, ''),
+);
 
 /** Checks a DNS-1123 label (container, volume and object names). */
 export function checkDnsLabel(owner: string, prop: string, value: string): string {
@@ -83,7 +87,16 @@ export function checkEnvName(owner: string, prop: string, value: string): string
  * that need no quoting anywhere (letters, digits, '.', '_', '-', '/').
  */
 export function checkAbsolutePath(owner: string, prop: string, value: string): string {
-  const problem = !value.startsWith('/')
+  const problem = typeof value === 'string' ? absolutePathProblem(value) : 'must be a string';
+  if (problem) {
+    throw new Error(`${owner}: '${prop}' ${problem}, got ${JSON.stringify(value)}`);
+  }
+  return value.length > 1 ? value.replace(/\/$/, '') : value;
+}
+
+/** What is wrong with an absolute path, once per distinct path (an app mounts a few paths many times). */
+const absolutePathProblem = memoByKey((value: string): string | undefined =>
+  !value.startsWith('/')
     ? 'must be absolute (start with /)'
     : !/^[A-Za-z0-9._\-/]+$/.test(value)
       ? "may hold only letters, digits, '.', '_', '-' and '/'"
@@ -93,12 +106,8 @@ export function checkAbsolutePath(owner: string, prop: string, value: string): s
             .slice(1)
             .some((s, i, all) => s === '..' || s === '.' || (s === '' && i < all.length - 1))
         ? "must not contain '..', '.' or empty segments"
-        : undefined;
-  if (problem) {
-    throw new Error(`${owner}: '${prop}' ${problem}, got ${JSON.stringify(value)}`);
-  }
-  return value.length > 1 ? value.replace(/\/$/, '') : value;
-}
+        : undefined,
+);
 
 /** Checks a relative path (sub-directory, file name under a mount): plain segments, no '..'. */
 export function checkRelativePath(owner: string, prop: string, value: string): string {
@@ -118,11 +127,7 @@ export function checkRelativePath(owner: string, prop: string, value: string): s
 
 /** Checks a host name (DNS-1123 subdomain) or an IPv4 address. */
 export function checkHost(owner: string, prop: string, value: string): string {
-  const ipv4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(value);
-  const validIp = ipv4 !== null && ipv4.slice(1).every((o) => Number(o) <= 255);
-  const validName =
-    value.length <= 253 && value.split('.').every((label) => label.length <= 63 && DNS_LABEL.test(label));
-  if (!(validIp || (ipv4 === null && validName))) {
+  if (!(typeof value === 'string' && isHost(value))) {
     throw new Error(
       `${owner}: '${prop}' must be a host name (DNS-1123, such as 'postgres-svc' or 'db.prod.svc.cluster.local') ` +
         `or an IPv4 address, got ${JSON.stringify(value)}`,
@@ -130,6 +135,15 @@ export function checkHost(owner: string, prop: string, value: string): string {
   }
   return value;
 }
+
+/** Whether a value is a host name or an IPv4 address, once per distinct value. */
+const isHost = memoByKey((value: string): boolean => {
+  const ipv4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(value);
+  const validIp = ipv4 !== null && ipv4.slice(1).every((o) => Number(o) <= 255);
+  const validName =
+    value.length <= 253 && value.split('.').every((label) => label.length <= 63 && DNS_LABEL.test(label));
+  return validIp || (ipv4 === null && validName);
+});
 
 /**
  * Checks an http(s) URL: scheme, a valid host, an optional port, and a path/query made only of characters

@@ -111,6 +111,7 @@ export class PodComposer extends Construct {
   private warningsPrinted = false;
   private versionOverride?: KubernetesVersion;
   private frontDoor?: FrontDoorClaim;
+  private plainAsIs?: boolean;
 
   private constructor(ownerConstruct: IConstruct, options: PodComposerOptions) {
     const workload = cdk8sPlusWorkloadOf(ownerConstruct);
@@ -583,7 +584,9 @@ export class PodComposer extends Construct {
     const spec = podSpecOf(this.workloadKind, manifest);
     if (!spec) return manifest;
     const before = spec.initContainers ?? [];
-    const plainAsIs = resolvesPlainJsonAsIs(App.of(this.apiObject).resolvers);
+    // an App's resolvers are given when it is created
+    this.plainAsIs ??= resolvesPlainJsonAsIs(App.of(this.apiObject).resolvers);
+    const plainAsIs = this.plainAsIs;
     const init = this.orderedInitParts().map((p, i) =>
       this.renderPart(p, p instanceof Sidecar, [...path, 'initContainers', `${before.length + i}`], plainAsIs),
     );

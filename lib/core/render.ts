@@ -68,7 +68,9 @@ function renderResources(resources: kplus.ContainerResources) {
       memory: memoryQuantity(resources.memory?.[pick]),
       'ephemeral-storage': memoryQuantity(resources.ephemeralStorage?.[pick]),
     });
-  return dropUndefined({ limits: side('limit'), requests: side('request') });
+  const rendered = dropUndefined({ limits: side('limit'), requests: side('request') });
+  // a container without resources renders without the field, as cdk8s-plus renders it
+  return Object.keys(rendered).length > 0 ? rendered : undefined;
 }
 
 function renderEnv(env: { [name: string]: kplus.EnvValue }) {
@@ -78,11 +80,12 @@ function renderEnv(env: { [name: string]: kplus.EnvValue }) {
 }
 
 /**
- * Renders a helper container to its Kubernetes JSON, keys in any order: the composer resolves it (a Lazy value
- * is kept whole for that) and sorts its keys as cdk8s does. `restartAlways` makes it a native sidecar.
+ * Renders a helper container to its Kubernetes JSON, keys in any order and undefined values left in: the
+ * composer resolves it (a Lazy value is kept whole for that), sorts its keys and drops undefined values as cdk8s
+ * does. `restartAlways` makes it a native sidecar.
  */
 export function renderHelper(props: HelperContainerProps, restartAlways: boolean): any {
-  return dropUndefined({
+  return {
     name: props.name,
     image: props.image,
     command: props.command,
@@ -91,7 +94,7 @@ export function renderHelper(props: HelperContainerProps, restartAlways: boolean
     env: props.env && Object.keys(props.env).length > 0 ? renderEnv(props.env) : undefined,
     ports:
       props.ports && props.ports.length > 0
-        ? props.ports.map((p) => dropUndefined({ containerPort: p.number, name: p.name, protocol: 'TCP' }))
+        ? props.ports.map((p) => ({ containerPort: p.number, name: p.name, protocol: 'TCP' }))
         : undefined,
     resources: renderResources(props.resources ?? DEFAULT_HELPER_RESOURCES),
     restartPolicy: restartAlways ? 'Always' : undefined,
@@ -102,14 +105,12 @@ export function renderHelper(props: HelperContainerProps, restartAlways: boolean
     lifecycle: props.preStopCommand ? { preStop: { exec: { command: props.preStopCommand } } } : undefined,
     volumeMounts:
       props.mounts && props.mounts.length > 0
-        ? props.mounts.map((m) =>
-            dropUndefined({
-              name: m.volume.name,
-              mountPath: m.path,
-              subPath: m.subPath,
-              readOnly: m.readOnly ?? true,
-            }),
-          )
+        ? props.mounts.map((m) => ({
+            name: m.volume.name,
+            mountPath: m.path,
+            subPath: m.subPath,
+            readOnly: m.readOnly ?? true,
+          }))
         : undefined,
-  });
+  };
 }

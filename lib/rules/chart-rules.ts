@@ -1,4 +1,5 @@
 import { ApiObject, App, Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import { POD_SPEC_RULES } from '../core/pod-checks';
 import { KubernetesVersion } from '../core/kubernetes-version';
 import { oncePerSynthCall, renderOncePerSynthCall } from '../core/rendering';
@@ -18,12 +19,18 @@ function pathOf(api: ApiObject): string {
   return api.node.id === 'Resource' && scope ? scope.node.path : api.node.path;
 }
 
-/** The chart's own objects (not those of nested charts). */
+/** The chart's own objects (not those of nested charts), in construct-tree order. */
 function objectsOf(chart: Chart): ApiObject[] {
-  return chart.node
-    .findAll()
-    .filter((c): c is ApiObject => ApiObject.isApiObject(c))
-    .filter((o) => Chart.of(o) === chart);
+  const out: ApiObject[] = [];
+  const visit = (scope: IConstruct) => {
+    for (const child of scope.node.children) {
+      if (Chart.isChart(child)) continue; // a nested chart checks its own objects
+      if (ApiObject.isApiObject(child)) out.push(child);
+      visit(child);
+    }
+  };
+  visit(chart);
+  return out;
 }
 
 /** The line a finding prints as: the construct path first, then what, the rule and the fix. */

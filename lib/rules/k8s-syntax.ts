@@ -103,14 +103,19 @@ export function envNameProblem(value: string, minor: number): string | undefined
 /** Whether a value is a Kubernetes quantity ('250m', '64Mi', '1e3', 2). */
 export function isQuantity(value: unknown): boolean {
   if (typeof value === 'number') return Number.isFinite(value) && value >= 0;
-  return typeof value === 'string' && value.trim() === value && !value.startsWith('-') && valueOf(value) !== undefined;
+  return typeof value === 'string' && strictQuantity(value) !== undefined;
 }
 
 /** A quantity in base units (cores, bytes), or undefined when it is not a quantity. */
 export function quantityValue(value: unknown): number | undefined {
   if (typeof value === 'number') return value;
-  return isQuantity(value) ? valueOf(value) : undefined;
+  return typeof value === 'string' ? strictQuantity(value) : undefined;
 }
+
+/** A quantity as the API server reads it (no spaces around it, not negative), once per distinct text. */
+const strictQuantity = memoByKey((value: string): number | undefined =>
+  value.trim() === value && !value.startsWith('-') ? valueOf(value) : undefined,
+);
 
 const CRON_MACROS = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']);
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];

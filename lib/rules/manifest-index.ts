@@ -116,7 +116,8 @@ export class ManifestIndex {
   public readonly services: any[];
   /** Namespace objects by name. */
   public readonly namespaces = new Map<string, any>();
-  private readonly defined = new Map<string, string[]>();
+  /** Where each Secret and ConfigMap is defined: kind, then name, then namespaces. */
+  private readonly defined = new Map<string, Map<string, string[]>>();
   private readonly selected = new Map<any, PodView[]>();
   private readonly podByObject = new Map<any, PodView>();
   /** Pods by `namespace \0 key \0 value` of each of their labels, built on first use. */
@@ -139,8 +140,9 @@ export class ManifestIndex {
       if (o.kind === 'Service') this.services.push(o);
       if (o.kind === 'Namespace' && typeof o.metadata.name === 'string') this.namespaces.set(o.metadata.name, o);
       if ((o.kind === 'Secret' || o.kind === 'ConfigMap') && typeof o.metadata.name === 'string') {
-        const key = `${o.kind}/${o.metadata.name}`;
-        this.defined.set(key, [...(this.defined.get(key) ?? []), namespaceOf(o)]);
+        let byName = this.defined.get(o.kind);
+        if (!byName) this.defined.set(o.kind, (byName = new Map()));
+        byName.set(o.metadata.name, [...(byName.get(o.metadata.name) ?? []), namespaceOf(o)]);
       }
     }
   }
@@ -152,7 +154,12 @@ export class ManifestIndex {
 
   /** The namespaces where the app defines a Secret or ConfigMap of this name. */
   public definedIn(kind: 'Secret' | 'ConfigMap', name: string): string[] {
-    return this.defined.get(`${kind}/${name}`) ?? [];
+    return this.defined.get(kind)?.get(name) ?? [];
+  }
+
+  /** Whether the app defines any Secret or ConfigMap. */
+  public definesSecretsOrConfigMaps(): boolean {
+    return this.defined.size > 0;
   }
 
   /** The pods a Service selects: same namespace, every selector label on the pod. */
