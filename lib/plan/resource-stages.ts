@@ -71,6 +71,12 @@ export function containerAmount(
   kind: AmountKind,
   resource: ResourceName,
 ): { value: number; set: boolean } {
+  const value = amountOf(owner, container, kind, resource);
+  return value === undefined ? { value: 0, set: false } : { value, set: true };
+}
+
+/** `containerAmount`'s value, or undefined when the container sets none (no object made: a pod has many). */
+function amountOf(owner: string, container: any, kind: AmountKind, resource: ResourceName): number | undefined {
   const resources = container?.resources;
   let from = kind;
   let raw = resources?.[kind]?.[resource];
@@ -78,7 +84,7 @@ export function containerAmount(
     raw = resources.limits[resource];
     from = 'limits';
   }
-  if (raw === undefined || raw === null) return { value: 0, set: false };
+  if (raw === undefined || raw === null) return undefined;
   const value = quantityValue(raw);
   if (value === undefined || value < 0) {
     throw new Error(
@@ -86,7 +92,7 @@ export function containerAmount(
         "Kubernetes quantity (e.g. '250m', '64Mi')",
     );
   }
-  return { value: resource === 'cpu' ? cpuMillis(value) : memoryBytes(value), set: true };
+  return resource === 'cpu' ? cpuMillis(value) : memoryBytes(value);
 }
 
 function toUnits(owner: string, field: string, raw: unknown, resource: ResourceName): number {
@@ -115,10 +121,10 @@ function copyUse(use: MutableUse): MutableUse {
 function addContainer(owner: string, use: MutableUse, container: any): void {
   for (const k of KINDS) {
     for (const r of RESOURCES) {
-      const own = containerAmount(owner, container, k, r);
-      use[k][r].amount += own.value;
+      const own = amountOf(owner, container, k, r);
       // A missing request counts as zero; a missing limit leaves the stage without a bound.
-      if (k === 'limits' && !own.set) use[k][r].bounded = false;
+      if (own !== undefined) use[k][r].amount += own;
+      else if (k === 'limits') use[k][r].bounded = false;
     }
   }
 }

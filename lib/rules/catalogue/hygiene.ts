@@ -134,9 +134,11 @@ export const logShipperOrphanVolume: Rule = podRule(
     fix: 'Mount the volume writable into the app container at the path it logs to, or drop the mount from the shipper.',
   },
   (pod, problem) => {
+    const shippers = pod.all.filter(isLogShipper);
+    if (shippers.length === 0) return;
     const volumes: any[] = Array.isArray(pod.spec.volumes) ? pod.spec.volumes : [];
     const emptyDirs = new Set(volumes.filter((v) => v?.emptyDir).map((v) => v.name));
-    for (const shipper of pod.all.filter(isLogShipper)) {
+    for (const shipper of shippers) {
       (Array.isArray(shipper.container.volumeMounts) ? shipper.container.volumeMounts : []).forEach(
         (m: any, i: number) => {
           // a writable mount is the shipper's own state (positions, buffers); a read-only one is what it ships

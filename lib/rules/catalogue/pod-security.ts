@@ -49,8 +49,8 @@ export const podSecurityRestricted: Rule = podRule(
       if (user === 0) broken.push('runAsUser is 0');
       const drop: unknown[] = Array.isArray(sc.capabilities?.drop) ? sc.capabilities.drop : [];
       if (!drop.includes('ALL')) broken.push('capabilities.drop does not hold ALL');
-      const add: unknown[] = Array.isArray(sc.capabilities?.add) ? sc.capabilities.add : [];
-      const extra = add.filter((a) => !ADDABLE.has(String(a)));
+      const add: unknown = sc.capabilities?.add;
+      const extra = Array.isArray(add) && add.length > 0 ? add.filter((a) => !ADDABLE.has(String(a))) : [];
       if (extra.length > 0) broken.push(`capabilities.add holds ${extra.join(', ')}`);
       const seccomp = sc.seccompProfile?.type ?? podContext.seccompProfile?.type;
       if (!SECCOMP_OK.has(String(seccomp))) broken.push('seccompProfile is not RuntimeDefault or Localhost');

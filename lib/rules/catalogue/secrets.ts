@@ -60,12 +60,12 @@ export const secretInArgs: Rule = podRule(
   },
   (pod, problem) => {
     for (const c of pod.all) {
-      const secrets = secretEnv(c);
+      let secrets: Set<string> | undefined; // read only when an argument expands a variable
       for (const a of argvOf(c)) {
-        const vars =
-          secrets.size > 0 && a.value.includes('$(')
-            ? [...a.value.matchAll(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g)].map((m) => m[1]).filter((v) => secrets.has(v))
-            : [];
+        const expands = a.value.includes('$(') && (secrets ??= secretEnv(c)).size > 0;
+        const vars = expands
+          ? [...a.value.matchAll(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g)].map((m) => m[1]).filter((v) => secrets!.has(v))
+          : [];
         const url = urlWithUserinfo(a.value);
         if (vars.length > 0) {
           problem({
@@ -260,39 +260,48 @@ function forEachReference(spec: any, specPath: string, visit: (ref: Reference) =
     if (typeof ref?.name === 'string') visit({ kind, name: ref.name, optional: ref.optional === true, field });
   };
   for (const key of ['initContainers', 'containers']) {
-    (Array.isArray(spec[key]) ? spec[key] : []).forEach((c: any, ci: number) => {
-      const base = () => `${specPath}.${key}[${ci}]`;
-      (Array.isArray(c?.env) ? c.env : []).forEach((e: any, i: number) => {
-        const from = e?.valueFrom;
-        if (!from) return;
-        add('Secret', from.secretKeyRef, () => `${base()}.env[${i}].valueFrom.secretKeyRef`);
-        add('ConfigMap', from.configMapKeyRef, () => `${base()}.env[${i}].valueFrom.configMapKeyRef`);
-      });
-      (Array.isArray(c?.envFrom) ? c.envFrom : []).forEach((e: any, i: number) => {
-        add('Secret', e?.secretRef, () => `${base()}.envFrom[${i}].secretRef`);
-        add('ConfigMap', e?.configMapRef, () => `${base()}.envFrom[${i}].configMapRef`);
-      });
-    });
+    const containers = Array.isArray(spec[key]) ? spec[key] : [];
+    for (let ci = 0; ci < containers.length; ci++) {
+      const c = containers[ci];
+      const env = Array.isArray(c?.env) ? c.env : [];
+      for (let i = 0; i < env.length; i++) {
+        const from = env[i]?.valueFrom;
+        if (!from) continue;
+        const base = () => `${specPath}.${key}[${ci}].env[${i}].valueFrom`;
+        add('Secret', from.secretKeyRef, () => `${base()}.secretKeyRef`);
+        add('ConfigMap', from.configMapKeyRef, () => `${base()}.configMapKeyRef`);
+      }
+      const envFrom = Array.isArray(c?.envFrom) ? c.envFrom : [];
+      for (let i = 0; i < envFrom.length; i++) {
+        const base = () => `${specPath}.${key}[${ci}].envFrom[${i}]`;
+        add('Secret', envFrom[i]?.secretRef, () => `${base()}.secretRef`);
+        add('ConfigMap', envFrom[i]?.configMapRef, () => `${base()}.configMapRef`);
+      }
+    }
   }
-  (Array.isArray(spec.volumes) ? spec.volumes : []).forEach((v: any, i: number) => {
-    const base = () => `${specPath}.volumes[${i}]`;
+  const volumes = Array.isArray(spec.volumes) ? spec.volumes : [];
+  for (let i = 0; i < volumes.length; i++) {
+    const v = volumes[i];
     if (typeof v?.secret?.secretName === 'string') {
       visit({
         kind: 'Secret',
         name: v.secret.secretName,
         optional: v.secret.optional === true,
-        field: () => `${base()}.secret`,
+        field: () => `${specPath}.volumes[${i}].secret`,
       });
     }
-    add('ConfigMap', v?.configMap, () => `${base()}.configMap`);
-    (Array.isArray(v?.projected?.sources) ? v.projected.sources : []).forEach((s: any, j: number) => {
-      add('Secret', s?.secret, () => `${base()}.projected.sources[${j}].secret`);
-      add('ConfigMap', s?.configMap, () => `${base()}.projected.sources[${j}].configMap`);
-    });
-  });
-  (Array.isArray(spec.imagePullSecrets) ? spec.imagePullSecrets : []).forEach((s: any, i: number) =>
-    add('Secret', s, () => `${specPath}.imagePullSecrets[${i}]`),
-  );
+    if (v?.configMap) add('ConfigMap', v.configMap, () => `${specPath}.volumes[${i}].configMap`);
+    const sources = Array.isArray(v?.projected?.sources) ? v.projected.sources : [];
+    for (let j = 0; j < sources.length; j++) {
+      const base = () => `${specPath}.volumes[${i}].projected.sources[${j}]`;
+      add('Secret', sources[j]?.secret, () => `${base()}.secret`);
+      add('ConfigMap', sources[j]?.configMap, () => `${base()}.configMap`);
+    }
+  }
+  const pullSecrets = Array.isArray(spec.imagePullSecrets) ? spec.imagePullSecrets : [];
+  for (let i = 0; i < pullSecrets.length; i++) {
+    add('Secret', pullSecrets[i], () => `${specPath}.imagePullSecrets[${i}]`);
+  }
 }
 
 export const referenceNamespace: Rule = podRule(
