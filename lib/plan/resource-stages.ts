@@ -85,20 +85,18 @@ function amountOf(owner: string, container: any, kind: AmountKind, resource: Res
     from = 'limits';
   }
   if (raw === undefined || raw === null) return undefined;
-  const value = quantityValue(raw);
-  if (value === undefined || value < 0) {
-    throw new Error(
-      `${owner} container '${container.name}': resources.${from}.${resource} ${JSON.stringify(raw)} is not a ` +
-        "Kubernetes quantity (e.g. '250m', '64Mi')",
-    );
-  }
-  return resource === 'cpu' ? cpuMillis(value) : memoryBytes(value);
+  return toUnits(raw, resource, () => `${owner} container '${container.name}': resources.${from}.${resource}`);
 }
 
-function toUnits(owner: string, field: string, raw: unknown, resource: ResourceName): number {
+/**
+ * A quantity in millicores or bytes.
+ *
+ * @param where names the field in the error ("PodPlan: Pod 'web': overhead.cpu"), built only on error
+ */
+function toUnits(raw: unknown, resource: ResourceName, where: () => string): number {
   const value = quantityValue(raw);
   if (value === undefined || value < 0) {
-    throw new Error(`${owner}: ${field} ${JSON.stringify(raw)} is not a Kubernetes quantity (e.g. '250m', '64Mi')`);
+    throw new Error(`${where()} ${JSON.stringify(raw)} is not a Kubernetes quantity (e.g. '250m', '64Mi')`);
   }
   return resource === 'cpu' ? cpuMillis(value) : memoryBytes(value);
 }
@@ -173,7 +171,7 @@ export function accountResources(owner: string, podSpec: any): ResourceAccount {
   const overhead = { cpu: 0, memory: 0 };
   for (const r of RESOURCES) {
     const raw = podSpec?.overhead?.[r];
-    if (raw !== undefined) overhead[r] = toUnits(owner, `overhead.${r}`, raw, r);
+    if (raw !== undefined) overhead[r] = toUnits(raw, r, () => `${owner}: overhead.${r}`);
   }
 
   const effective = { requests: {}, limits: {} } as {
@@ -184,7 +182,7 @@ export function accountResources(owner: string, podSpec: any): ResourceAccount {
       const podLevel = podSpec?.resources?.[k]?.[r] ?? (k === 'requests' ? podSpec?.resources?.limits?.[r] : undefined);
       if (podLevel !== undefined) {
         effective[k][r] = {
-          amount: toUnits(owner, `resources.${k}.${r}`, podLevel, r) + overhead[r],
+          amount: toUnits(podLevel, r, () => `${owner}: resources.${k}.${r}`) + overhead[r],
           bounded: true,
           drivenBy: 'pod-level resources (spec.resources)',
         };

@@ -157,11 +157,6 @@ export class ManifestIndex {
     return this.defined.get(kind)?.get(name) ?? [];
   }
 
-  /** Whether the app defines any Secret or ConfigMap. */
-  public definesSecretsOrConfigMaps(): boolean {
-    return this.defined.size > 0;
-  }
-
   /** The pods a Service selects: same namespace, every selector label on the pod. */
   public podsSelectedBy(service: any): PodView[] {
     let pods = this.selected.get(service);

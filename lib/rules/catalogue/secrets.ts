@@ -315,7 +315,6 @@ export const referenceNamespace: Rule = podRule(
     fix: "Define the Secret or ConfigMap in the pod's namespace, or move the workload.",
   },
   (pod, problem: (p: Problem) => void, app) => {
-    if (!app.definesSecretsOrConfigMaps()) return; // a reference to what the app does not define is not checked
     forEachReference(pod.spec, pod.specPath, (ref) => {
       if (ref.optional) return;
       const where = app.definedIn(ref.kind, ref.name);
