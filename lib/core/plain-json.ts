@@ -69,3 +69,21 @@ export function sortedPlainCopy(value: any): any {
   }
   return out;
 }
+
+/**
+ * A deep copy of rendered JSON, built key by key. The objects cdk8s-plus's mappers return each have a shape
+ * (hidden class) of their own, which makes every later reader (the rules at synth, the YAML writer) slow to
+ * read them; copies with the same keys in the same order share one shape. For resolved JSON only: values
+ * that are not objects or arrays are kept as they are.
+ */
+export function sharedShapeCopy(value: any): any {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    const out = new Array(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = sharedShapeCopy(value[i]);
+    return out;
+  }
+  const out: any = {};
+  for (const key of Object.keys(value)) out[key] = sharedShapeCopy(value[key]);
+  return out;
+}

@@ -23,7 +23,7 @@ import {
 } from './pod-parts';
 import { AppTarget, cdk8sPlusWorkloadOf, IPodOwner, podOwnerOf } from './pod-owner';
 import { hasPodTemplate, podSpecOf, podSpecPath, podTemplateOf, RUNS_TO_COMPLETION } from './pod-template';
-import { NOT_PLAIN_JSON, sortedPlainCopy, sortKeys } from './plain-json';
+import { NOT_PLAIN_JSON, sharedShapeCopy, sortedPlainCopy, sortKeys } from './plain-json';
 import { checkHelper, renderHelper } from './render';
 import { oncePerSynthCall, renderThrough, resolvesPlainJsonAsIs } from './rendering';
 import { EffectiveResources, ResourceAccounting } from './resource-accounting';
@@ -578,7 +578,9 @@ export class PodComposer extends Construct {
     return plain !== NOT_PLAIN_JSON ? plain : sortKeys(resolve(key, json, this.apiObject));
   }
 
-  private compose(manifest: any): any {
+  private compose(rendered: any): any {
+    // the pod's manifest is most of what the rules and the YAML writer read: copied into shared shapes first
+    const manifest = sharedShapeCopy(rendered);
     this.owner.compose(manifest, this.appStartupProbes);
     const path = podSpecPath(this.workloadKind);
     const spec = podSpecOf(this.workloadKind, manifest);
