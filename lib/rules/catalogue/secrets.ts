@@ -248,17 +248,18 @@ interface Reference {
   readonly name: string;
   readonly optional: boolean;
   /** Where it is written ('spec.template.spec.containers[0].env[1].valueFrom.secretKeyRef'). */
-  field(): string;
+  readonly field: string;
 }
 
-/**
- * Every Secret and ConfigMap a pod spec references, with whether it is optional, passed to `visit`; the field
- * path is built only when asked for (a problem is rare, a reference is not).
- */
+/** Whether a reference names its object (only then is its field path built). */
+function named(ref: any): boolean {
+  return typeof ref?.name === 'string';
+}
+
+/** Every Secret and ConfigMap a pod spec references, with where and whether it is optional. */
 function forEachReference(spec: any, specPath: string, visit: (ref: Reference) => void): void {
-  const add = (kind: 'Secret' | 'ConfigMap', ref: any, field: () => string) => {
-    if (typeof ref?.name === 'string') visit({ kind, name: ref.name, optional: ref.optional === true, field });
-  };
+  const add = (kind: 'Secret' | 'ConfigMap', ref: any, field: string) =>
+    visit({ kind, name: ref.name, optional: ref.optional === true, field });
   for (const key of ['initContainers', 'containers']) {
     const containers = Array.isArray(spec[key]) ? spec[key] : [];
     for (let ci = 0; ci < containers.length; ci++) {
@@ -267,40 +268,42 @@ function forEachReference(spec: any, specPath: string, visit: (ref: Reference) =
       for (let i = 0; i < env.length; i++) {
         const from = env[i]?.valueFrom;
         if (!from) continue;
-        const base = () => `${specPath}.${key}[${ci}].env[${i}].valueFrom`;
-        add('Secret', from.secretKeyRef, () => `${base()}.secretKeyRef`);
-        add('ConfigMap', from.configMapKeyRef, () => `${base()}.configMapKeyRef`);
+        const base = `${specPath}.${key}[${ci}].env[${i}].valueFrom`;
+        if (named(from.secretKeyRef)) add('Secret', from.secretKeyRef, `${base}.secretKeyRef`);
+        if (named(from.configMapKeyRef)) add('ConfigMap', from.configMapKeyRef, `${base}.configMapKeyRef`);
       }
       const envFrom = Array.isArray(c?.envFrom) ? c.envFrom : [];
       for (let i = 0; i < envFrom.length; i++) {
-        const base = () => `${specPath}.${key}[${ci}].envFrom[${i}]`;
-        add('Secret', envFrom[i]?.secretRef, () => `${base()}.secretRef`);
-        add('ConfigMap', envFrom[i]?.configMapRef, () => `${base()}.configMapRef`);
+        const base = `${specPath}.${key}[${ci}].envFrom[${i}]`;
+        if (named(envFrom[i]?.secretRef)) add('Secret', envFrom[i].secretRef, `${base}.secretRef`);
+        if (named(envFrom[i]?.configMapRef)) add('ConfigMap', envFrom[i].configMapRef, `${base}.configMapRef`);
       }
     }
   }
   const volumes = Array.isArray(spec.volumes) ? spec.volumes : [];
   for (let i = 0; i < volumes.length; i++) {
     const v = volumes[i];
+    const base = `${specPath}.volumes[${i}]`;
     if (typeof v?.secret?.secretName === 'string') {
       visit({
         kind: 'Secret',
         name: v.secret.secretName,
         optional: v.secret.optional === true,
-        field: () => `${specPath}.volumes[${i}].secret`,
+        field: `${base}.secret`,
       });
     }
-    if (v?.configMap) add('ConfigMap', v.configMap, () => `${specPath}.volumes[${i}].configMap`);
+    if (named(v?.configMap)) add('ConfigMap', v.configMap, `${base}.configMap`);
     const sources = Array.isArray(v?.projected?.sources) ? v.projected.sources : [];
     for (let j = 0; j < sources.length; j++) {
-      const base = () => `${specPath}.volumes[${i}].projected.sources[${j}]`;
-      add('Secret', sources[j]?.secret, () => `${base()}.secret`);
-      add('ConfigMap', sources[j]?.configMap, () => `${base()}.configMap`);
+      if (named(sources[j]?.secret)) add('Secret', sources[j].secret, `${base}.projected.sources[${j}].secret`);
+      if (named(sources[j]?.configMap)) {
+        add('ConfigMap', sources[j].configMap, `${base}.projected.sources[${j}].configMap`);
+      }
     }
   }
   const pullSecrets = Array.isArray(spec.imagePullSecrets) ? spec.imagePullSecrets : [];
   for (let i = 0; i < pullSecrets.length; i++) {
-    add('Secret', pullSecrets[i], () => `${specPath}.imagePullSecrets[${i}]`);
+    if (named(pullSecrets[i])) add('Secret', pullSecrets[i], `${specPath}.imagePullSecrets[${i}]`);
   }
 }
 
@@ -320,7 +323,7 @@ export const referenceNamespace: Rule = podRule(
       const where = app.definedIn(ref.kind, ref.name);
       if (where.length === 0 || where.includes(pod.namespace)) return;
       problem({
-        field: ref.field(),
+        field: ref.field,
         message:
           `the pod in namespace '${pod.namespace}' references ${ref.kind} '${ref.name}', which the app defines only ` +
           `in ${where.map((n) => `'${n}'`).join(', ')}`,
