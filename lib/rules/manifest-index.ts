@@ -147,6 +147,16 @@ export class ManifestIndex {
     }
   }
 
+  /**
+   * This app without the pods of some objects, for rules that look at one pod at a time: the same index, its
+   * pod views shared, not built again.
+   */
+  public withoutPodsOf(objects: ReadonlySet<any>): ManifestIndex {
+    const view: { pods: PodView[] } = Object.create(this);
+    view.pods = this.pods.filter((p) => !objects.has(p.object));
+    return view as ManifestIndex;
+  }
+
   /** The pod an object of the app holds, or undefined. */
   public podOf(object: any): PodView | undefined {
     return this.podByObject.get(object);

@@ -42,14 +42,8 @@ export function runRulesOn(
   skipped?: SkippedRules,
 ): Array<{ object: any; finding: Finding }> {
   const app = new ManifestIndex(objects, minor);
-  // the skipped rules read one pod at a time, so an index of the other objects gives them the same findings
-  const rest =
-    skipped && skipped.objects.size > 0
-      ? new ManifestIndex(
-          objects.filter((o) => !skipped.objects.has(o)),
-          minor,
-        )
-      : app;
+  // the skipped rules read one pod at a time, so the index without those pods gives them the same findings
+  const rest = skipped && skipped.objects.size > 0 ? app.withoutPodsOf(skipped.objects) : app;
   const byObject = new Map<any, Array<{ object: any; finding: Finding }>>();
   const acks = new Map<any, { [id: string]: string }>();
   for (const rule of rules) {

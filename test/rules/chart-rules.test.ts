@@ -55,6 +55,25 @@ describe('rules at synth', () => {
     expect(message.match(/two containers are named 'app'/g)).toHaveLength(1);
   });
 
+  test('beside a composed pod, a pod the composer does not compose still gets the pod-spec rules at synth', () => {
+    // GIVEN a chart with a pattern, and a Deployment written as an ApiObject whose two containers share a name
+    const { chart } = appChart();
+    new ApiObject(chart, 'legacy', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'legacy' },
+      spec: {
+        selector: { matchLabels: { app: 'legacy' } },
+        template: {
+          metadata: { labels: { app: 'legacy' } },
+          spec: { containers: [busybox('main'), busybox('main')] },
+        },
+      },
+    });
+    // WHEN it synthesizes, THEN the chart's run reports the problem on that object
+    expect(() => Testing.synth(chart)).toThrow("test/legacy (container 'main'): two containers are named 'main'");
+  });
+
   test('warnings print once per synth, with the construct path', () => {
     // GIVEN a chart whose shipper reads a volume nobody writes
     const { chart, app } = appChart();
